@@ -1,0 +1,3 @@
+from beiwen.cli import main
+
+main()

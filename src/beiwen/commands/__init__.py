@@ -1,0 +1,42 @@
+"""One module per command group. Commands parse options, call one service, render.
+
+Commands import services inside their functions: `beiwen --help` and the daily
+`beiwen issue add` must start without loading what they do not use.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typer
+
+
+@dataclass
+class State:
+    """What the root options decided, and the connection opened on first use."""
+
+    db_path: Path
+    connection: sqlite3.Connection | None = field(default=None, repr=False)
+
+    def connect(self) -> sqlite3.Connection:
+        if self.connection is None:
+            from beiwen.db import open_db
+
+            self.connection = open_db(self.db_path)
+        return self.connection
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    assert isinstance(root.obj, State)
+    return root.obj
+
+
+def connect(ctx: typer.Context) -> sqlite3.Connection:
+    return state(ctx).connect()
+
+
+FORMAT_HELP = "Output format: table, json or csv."
+SHOW_PII_HELP = "Show phone and ID numbers unmasked (they are masked in tables by default)."

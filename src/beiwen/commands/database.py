@@ -1,0 +1,82 @@
+"""`beiwen init` and `beiwen db`: creating, locating, backing up and checking the file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from beiwen.commands import connect, state
+from beiwen.i18n import register, t
+
+app = typer.Typer(help="The database file: where it is, backups, checks.", no_args_is_help=True)
+
+register(
+    {
+        "db.initialised": ("database ready at {path}", "数据库已就绪：{path}"),
+        "db.demo_loaded": ("demo data loaded: {summary}", "演示数据已载入：{summary}"),
+        "db.backup_done": ("backup written to {path} ({size} bytes)", "备份已写入 {path}（{size} 字节）"),
+        "db.check_ok": ("database is sound: {counts}", "数据库完好：{counts}"),
+        "db.check_failed": (
+            "the database has {count} problem(s); restore from a backup (see README) or run: "
+            "beiwen doctor",
+            "数据库有 {count} 个问题；请从备份恢复（见 README）或运行：beiwen doctor",
+        ),
+    }
+)
+
+
+def register_root_commands(root: typer.Typer) -> None:
+    root.command("init")(init)
+
+
+def init(
+    ctx: typer.Context,
+    demo: Annotated[bool, typer.Option("--demo", help="Load the example district from examples/ into a new database.")] = False,
+) -> None:
+    """Create the database (mode 0600) or bring its schema up to date."""
+    from beiwen.services.database import init_database
+
+    path = state(ctx).db_path
+    conn = init_database(path)
+    state(ctx).connection = conn
+    if demo:
+        from beiwen.services.demo import load_demo
+
+        loaded = load_demo(conn, path)
+        summary = ", ".join(f"{name} {count}" for name, count in loaded.items())
+        sys.stderr.write(t("db.demo_loaded", summary=summary) + "\n")
+    sys.stderr.write(t("db.initialised", path=path) + "\n")
+
+
+@app.command("path")
+def db_path(ctx: typer.Context) -> None:
+    """Print the database path in use (--db, else $BEIWEN_DB, else the user data directory)."""
+    sys.stdout.write(f"{state(ctx).db_path}\n")
+
+
+@app.command("backup")
+def db_backup(
+    ctx: typer.Context,
+    destination: Annotated[Path, typer.Argument(help="New file for the copy (mode 0600).", dir_okay=False)],
+) -> None:
+    """Copy the database with SQLite's online backup: consistent while others write."""
+    from beiwen.services.database import backup_database
+
+    size = backup_database(connect(ctx), destination)
+    sys.stderr.write(t("db.backup_done", path=destination, size=size) + "\n")
+
+
+@app.command("check")
+def db_check(ctx: typer.Context) -> None:
+    """Run integrity and foreign-key checks; exit 1 on any problem."""
+    from beiwen.errors import BeiwenError
+    from beiwen.services.database import check_database
+
+    result = check_database(connect(ctx))
+    if result.problems:
+        raise BeiwenError(t("db.check_failed", count=len(result.problems)), details=result.problems)
+    counts = ", ".join(f"{name} {count}" for name, count in result.tables.items() if not name.startswith("_"))
+    sys.stdout.write(t("db.check_ok", counts=counts) + "\n")

@@ -1,0 +1,274 @@
+"""`beiwen units`: the register of units (单位) and roster import/export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from beiwen.commands import FORMAT_HELP, SHOW_PII_HELP, connect
+from beiwen.i18n import register, t
+
+app = typer.Typer(help="Units (单位): agencies, banks, enterprises, merchants; roster import and export.", no_args_is_help=True)
+
+register(
+    {
+        "units.added": ("added unit {id}", "已添加单位 {id}"),
+        "units.updated": ("updated unit {id}", "已更新单位 {id}"),
+        "units.retired": ("retired unit {id} ({name})", "单位 {id}（{name}）已退出"),
+        "units.import_summary": (
+            "{prefix}{inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected",
+            "{prefix}新增 {inserted}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}",
+        ),
+        "units.dry_run_prefix": ("dry run, nothing written: ", "试运行，未写入："),
+        "units.rejects_written": (
+            "rejected rows written to {path}",
+            "被拒绝的行已写入 {path}",
+        ),
+        "units.exported": ("wrote {count} units to {path}", "已导出 {count} 个单位到 {path}"),
+        "units.xlsx_needs_output": (
+            "--format xlsx writes a file; add --output PATH",
+            "--format xlsx 需要写入文件；请加 --output PATH",
+        ),
+    }
+)
+
+H_ID = ("ID", "编号")
+H_CODE = ("Credit code", "信用代码")
+H_NAME = ("Name", "名称")
+H_KIND = ("Kind", "类型")
+H_CATEGORY = ("Category", "业态")
+H_GRID = ("Grid", "网格")
+H_ADDRESS = ("Address", "地址")
+H_CONTACT = ("Contact", "联系人")
+H_PHONE = ("Phone", "电话")
+H_OPENED = ("Opened", "开业日期")
+H_COUNCIL = ("Council", "联席会")
+H_RETIRED = ("Retired", "退出时间")
+
+
+def _columns(show_pii: bool) -> list[Any]:
+    from beiwen.parsing import mask_phone
+    from beiwen.render import Column, cell
+    from beiwen.vocab import MERCHANT_CATEGORIES, UNIT_KINDS, display
+
+    return [
+        Column("id", H_ID, justify="right"),
+        Column("code", H_CODE),
+        Column("name", H_NAME),
+        Column("kind", H_KIND, lambda v: display(UNIT_KINDS, v)),
+        Column("category", H_CATEGORY, lambda v: display(MERCHANT_CATEGORIES, v)),
+        Column("grid", H_GRID, justify="right"),
+        Column("contact", H_CONTACT),
+        Column("phone", H_PHONE, (lambda v: cell(v)) if show_pii else mask_phone),
+        Column("council", H_COUNCIL, lambda v: cell(bool(v))),
+    ]
+
+
+def _given(**options: Any) -> dict[str, str]:
+    """The options the user actually passed, as text for the shared validator."""
+    return {key: str(value) for key, value in options.items() if value is not None}
+
+
+@app.command("add")
+def units_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Name of the unit (名称).")],
+    kind: Annotated[str, typer.Option(help="agency, institution, enterprise, bank, merchant, association, station or community (or the Chinese label).")],
+    code: Annotated[str | None, typer.Option(help="Unified social credit code (统一社会信用代码), 18 characters.")] = None,
+    council: Annotated[bool, typer.Option("--council", help="A member of the joint meeting (共建联席会); takes part in the rotation.")] = False,
+    category: Annotated[str | None, typer.Option(help="Trade of a merchant (业态): catering, retail, fitness, coffee, bar, clothing, ...")] = None,
+    grid: Annotated[str | None, typer.Option(help="Grid number.")] = None,
+    address: Annotated[str | None, typer.Option(help="Street address.")] = None,
+    contact: Annotated[str | None, typer.Option(help="Contact person.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Mobile (11 digits) or landline (023-68281234).")] = None,
+    opened: Annotated[str | None, typer.Option(help="Opening date: 2019-03-05, 2019/3/5 or 2019年3月5日.")] = None,
+) -> None:
+    """Add a unit and print its id."""
+    from beiwen.services.units import add_unit
+
+    raw = _given(name=name, kind=kind, code=code, category=category, grid=grid, address=address,
+                 contact=contact, phone=phone, opened=opened)
+    if council:
+        raw["council"] = "1"
+    unit_id = add_unit(connect(ctx), raw)
+    sys.stdout.write(f"{unit_id}\n")
+    sys.stderr.write(t("units.added", id=unit_id) + "\n")
+
+
+@app.command("list")
+def units_list(
+    ctx: typer.Context,
+    kind: Annotated[str | None, typer.Option(help="Only this kind.")] = None,
+    council: Annotated[bool, typer.Option("--council", help="Only members of the joint meeting, in rotation order.")] = False,
+    grid: Annotated[str | None, typer.Option(help="Only this grid.")] = None,
+    category: Annotated[str | None, typer.Option(help="Only this trade.")] = None,
+    search: Annotated[str | None, typer.Option(help="Text in the name, address, contact or code.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include retired units.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
+    show_pii: Annotated[bool, typer.Option("--show-pii", help=SHOW_PII_HELP)] = False,
+) -> None:
+    """List units."""
+    from beiwen.render import check_format, emit
+    from beiwen.services.grids import parse_grid_number
+    from beiwen.services.units import list_units
+
+    fmt = check_format(fmt)
+    found = list_units(
+        connect(ctx),
+        kind=kind,
+        council=council,
+        grid=parse_grid_number(grid) if grid is not None else None,
+        category=category,
+        search=search,
+        include_retired=all_,
+    )
+    emit(found, fmt, _columns(show_pii))
+
+
+@app.command("show")
+def units_show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Unit id, credit code or exact name.")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    show_pii: Annotated[bool, typer.Option("--show-pii", help=SHOW_PII_HELP)] = False,
+) -> None:
+    """Show one unit."""
+    from beiwen.parsing import mask_phone
+    from beiwen.render import check_format, record, show, to_json
+    from beiwen.services.units import find_unit
+    from beiwen.vocab import MERCHANT_CATEGORIES, UNIT_KINDS, display
+
+    fmt = check_format(fmt, ("table", "json"))
+    unit = find_unit(connect(ctx), ref)
+    if fmt == "json":
+        sys.stdout.write(to_json(unit) + "\n")
+        return
+    show(
+        record(
+            [
+                (H_ID, unit["id"]),
+                (H_NAME, unit["name"]),
+                (H_CODE, unit["code"]),
+                (H_KIND, display(UNIT_KINDS, unit["kind"])),
+                (H_CATEGORY, display(MERCHANT_CATEGORIES, unit["category"])),
+                (H_GRID, unit["grid"]),
+                (H_ADDRESS, unit["address"]),
+                (H_CONTACT, unit["contact"]),
+                (H_PHONE, unit["phone"] if show_pii else mask_phone(unit["phone"])),
+                (H_OPENED, unit["opened"]),
+                (H_COUNCIL, bool(unit["council"])),
+                (H_RETIRED, unit["retired_at"]),
+            ]
+        )
+    )
+
+
+@app.command("edit")
+def units_edit(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Unit id, credit code or exact name.")],
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    kind: Annotated[str | None, typer.Option(help="New kind.")] = None,
+    code: Annotated[str | None, typer.Option(help="New credit code ('' to clear).")] = None,
+    council: Annotated[bool | None, typer.Option("--council/--no-council", help="Join or leave the joint meeting.")] = None,
+    category: Annotated[str | None, typer.Option(help="New trade ('' to clear).")] = None,
+    grid: Annotated[str | None, typer.Option(help="New grid ('' to clear).")] = None,
+    address: Annotated[str | None, typer.Option(help="New address.")] = None,
+    contact: Annotated[str | None, typer.Option(help="New contact person.")] = None,
+    phone: Annotated[str | None, typer.Option(help="New phone ('' to clear).")] = None,
+    opened: Annotated[str | None, typer.Option(help="New opening date.")] = None,
+) -> None:
+    """Change fields of a unit."""
+    from beiwen.services.units import edit_unit
+
+    raw = _given(name=name, kind=kind, code=code, category=category, grid=grid, address=address,
+                 contact=contact, phone=phone, opened=opened)
+    if council is not None:
+        raw["council"] = "1" if council else "0"
+    unit = edit_unit(connect(ctx), ref, raw)
+    sys.stderr.write(t("units.updated", id=unit["id"]) + "\n")
+
+
+@app.command("retire")
+def units_retire(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Unit id, credit code or exact name.")],
+) -> None:
+    """Retire a unit (soft: history keeps pointing at it; lists hide it unless --all)."""
+    from beiwen.services.units import retire_unit
+
+    unit = retire_unit(connect(ctx), ref)
+    sys.stderr.write(t("units.retired", id=unit["id"], name=unit["name"]) + "\n")
+
+
+@app.command("import")
+def units_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Roster file: .csv, .tsv, .xlsx or .xls, English or Chinese headers.")],
+    kind: Annotated[str, typer.Option(help="Kind for rows without a kind column.")] = "merchant",
+    encoding: Annotated[str, typer.Option(help="auto (BOM, else UTF-8, else GB18030), or a name such as gb18030.")] = "auto",
+    sheet: Annotated[str | None, typer.Option(help="Sheet of a workbook (default: the first).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and count, write nothing.")] = False,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the valid rows, put the bad ones in --rejects.")] = False,
+    rejects: Annotated[Path | None, typer.Option(help="CSV file for rows skipped by --skip-invalid.")] = None,
+) -> None:
+    """Import a merchant roster: all or nothing, every bad row reported with its line."""
+    from beiwen.commands.progress import byte_progress
+    from beiwen.services.units import import_units
+
+    conn = connect(ctx)
+    with byte_progress(file) as advance:
+        summary = import_units(
+            conn,
+            file,
+            default_kind=kind,
+            encoding=encoding,
+            sheet=sheet,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            rejects=rejects,
+            on_bytes=advance,
+        )
+    if summary.encoding:
+        sys.stderr.write(t("table.encoding_used", path=file, encoding=summary.encoding) + "\n")
+    for line in summary.errors:
+        sys.stderr.write(line + "\n")
+    if summary.rejected and rejects is not None:
+        sys.stderr.write(t("units.rejects_written", path=rejects) + "\n")
+    prefix = t("units.dry_run_prefix") if dry_run else ""
+    sys.stdout.write(
+        t(
+            "units.import_summary",
+            prefix=prefix,
+            inserted=summary.inserted,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            rejected=summary.rejected,
+        )
+        + "\n"
+    )
+
+
+@app.command("export")
+def units_export(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
+    output: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Export active units in the columns import reads back unchanged."""
+    from beiwen.io.export import write_export
+    from beiwen.render import check_format
+    from beiwen.services.units import EXPORT_COLUMNS, export_rows
+
+    fmt = check_format(fmt, ("csv", "json", "xlsx"))
+    if fmt == "xlsx" and output is None:
+        from beiwen.errors import InvalidInputError
+
+        raise InvalidInputError(t("units.xlsx_needs_output"))
+    rows = export_rows(connect(ctx))
+    write_export(rows, list(EXPORT_COLUMNS), fmt, output)
+    if output is not None:
+        sys.stderr.write(t("units.exported", count=len(rows), path=output) + "\n")

@@ -1,0 +1,1 @@
+"""Readers and writers of files: encodings, CSV/TSV/XLSX tables, exports."""

@@ -1,0 +1,240 @@
+"""The one set of parsers for what users type and rosters carry: months, dates, times,
+credit codes and phone numbers.
+
+They are strict on purpose: `2025.08` or `March` is an error, never a guess. Each raises
+InvalidInputError with a message naming the field and the accepted forms. Only the
+standard library is used, so that every command can afford to import this module.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+
+from beiwen.errors import InvalidInputError
+from beiwen.i18n import register, t
+
+# The district keeps Beijing time; China has had no daylight saving since 1991, so a fixed
+# offset is exact and keeps stored times comparable as text.
+CHINA_TZ = timezone(timedelta(hours=8), "CST")
+
+register(
+    {
+        "parse.month": (
+            "{field}: \"{value}\" is not a month; use 2025-03, 2025/3, 202503 or 2025年3月",
+            "{field}：“{value}”不是有效月份；请用 2025-03、2025/3、202503 或 2025年3月",
+        ),
+        "parse.date": (
+            "{field}: \"{value}\" is not a date; use 2019-03-05, 2019/3/5 or 2019年3月5日",
+            "{field}：“{value}”不是有效日期；请用 2019-03-05、2019/3/5 或 2019年3月5日",
+        ),
+        "parse.datetime": (
+            "{field}: \"{value}\" is not a date and time; use 2024-08-03 09:30 (Beijing time)",
+            "{field}：“{value}”不是有效时间；请用 2024-08-03 09:30（北京时间）",
+        ),
+        "parse.year": (
+            "{field}: \"{value}\" is not a year; use four digits such as 2024",
+            "{field}：“{value}”不是有效年份；请用四位数字，如 2024",
+        ),
+        "parse.credit_code_length": (
+            "{field}: \"{value}\" has {length} characters; a unified social credit code has 18",
+            "{field}：“{value}”有 {length} 位；统一社会信用代码应为 18 位",
+        ),
+        "parse.credit_code_chars": (
+            "{field}: \"{value}\" contains \"{char}\", which a credit code never uses "
+            "(I, O, Z, S, V are excluded)",
+            "{field}：“{value}”含有字符“{char}”，统一社会信用代码不使用该字符（不含 I、O、Z、S、V）",
+        ),
+        "parse.credit_code_region": (
+            "{field}: \"{value}\" has no 6-digit region code in positions 3-8",
+            "{field}：“{value}”第 3-8 位应为 6 位行政区划码",
+        ),
+        "parse.credit_code_check": (
+            "{field}: \"{value}\" fails the GB 32100 check (last character should be "
+            "\"{expected}\"); check the code",
+            "{field}：“{value}”校验位错误（按 GB 32100 应为“{expected}”）；请核对代码",
+        ),
+        "parse.phone": (
+            "{field}: \"{value}\" is not a phone number; use an 11-digit mobile "
+            "(13812345678) or a landline with area code (023-68281234)",
+            "{field}：“{value}”不是有效电话；请用 11 位手机号（13812345678）"
+            "或带区号的座机（023-68281234）",
+        ),
+        "parse.integer": (
+            "{field}: \"{value}\" is not a whole number of at least {minimum}",
+            "{field}：“{value}”不是不小于 {minimum} 的整数",
+        ),
+    }
+)
+
+_MONTH_FORMS = (
+    re.compile(r"(\d{4})-(\d{1,2})"),
+    re.compile(r"(\d{4})/(\d{1,2})"),
+    re.compile(r"(\d{4})(\d{2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月"),
+)
+_DATE_FORMS = (
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
+    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+)
+_TIME_FORM = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?")
+_OFFSET_FORM = re.compile(r"(.*?)(Z|[+-]\d{2}:?\d{2})$")
+
+
+def parse_month(value: str, field: str = "month") -> str:
+    """`2025-03`, `2025/3`, `202503`, `2025年3月` -> `2025-03`."""
+    text = value.strip()
+    for form in _MONTH_FORMS:
+        match = form.fullmatch(text)
+        if match:
+            year, month = int(match[1]), int(match[2])
+            if 1900 <= year <= 2999 and 1 <= month <= 12:
+                return f"{year:04d}-{month:02d}"
+    raise InvalidInputError(t("parse.month", field=field, value=value))
+
+
+def parse_year(value: str, field: str = "year") -> int:
+    text = value.strip()
+    if re.fullmatch(r"\d{4}", text) and 1900 <= int(text) <= 2999:
+        return int(text)
+    raise InvalidInputError(t("parse.year", field=field, value=value))
+
+
+def parse_date(value: str, field: str = "date") -> date:
+    """`2019-03-05`, `2019/3/5`, `2019年3月5日`, `20190305` -> a date."""
+    text = value.strip()
+    for form in _DATE_FORMS:
+        match = form.fullmatch(text)
+        if match:
+            try:
+                return date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                break
+    raise InvalidInputError(t("parse.date", field=field, value=value))
+
+
+def parse_datetime(value: str, field: str = "time") -> datetime:
+    """A date with an optional time and offset, as Beijing time when no offset is given.
+
+    Accepts `2024-08-03`, `2024-08-03 09:30`, `2024/8/3 9:30:15`, `2024-08-03T09:30:00+08:00`.
+    The result is always aware and expressed in Beijing time.
+    """
+    text = value.strip()
+    offset: timezone | None = None
+    match = _OFFSET_FORM.fullmatch(text)
+    if match and ("T" in text or " " in text):
+        text, raw = match[1].strip(), match[2]
+        if raw == "Z":
+            offset = timezone.utc
+        else:
+            sign = 1 if raw[0] == "+" else -1
+            digits = raw[1:].replace(":", "")
+            offset = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    date_part, _, time_part = text.replace("T", " ", 1).partition(" ")
+    try:
+        day = parse_date(date_part, field)
+    except InvalidInputError:
+        raise InvalidInputError(t("parse.datetime", field=field, value=value)) from None
+    hour = minute = second = 0
+    if time_part.strip():
+        time_match = _TIME_FORM.fullmatch(time_part.strip())
+        if not time_match:
+            raise InvalidInputError(t("parse.datetime", field=field, value=value))
+        hour, minute = int(time_match[1]), int(time_match[2])
+        second = int(time_match[3] or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            raise InvalidInputError(t("parse.datetime", field=field, value=value))
+    moment = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=offset or CHINA_TZ)
+    return moment.astimezone(CHINA_TZ)
+
+
+def now() -> datetime:
+    return datetime.now(CHINA_TZ).replace(microsecond=0)
+
+
+def iso(moment: datetime) -> str:
+    """The stored form of a time: ISO 8601 in Beijing time, so text order is time order."""
+    return moment.astimezone(CHINA_TZ).replace(microsecond=0).isoformat()
+
+
+def month_start(month: str) -> date:
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+def add_months(month: str, count: int) -> str:
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + count
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def parse_count(value: str | int, field: str, minimum: int = 0) -> int:
+    """A non-negative (or at-least-`minimum`) whole number given as text or int."""
+    text = str(value).strip()
+    if re.fullmatch(r"\d+", text) and int(text) >= minimum:
+        return int(text)
+    raise InvalidInputError(t("parse.integer", field=field, value=value, minimum=minimum))
+
+
+# GB 32100-2015: 31 characters (no I, O, Z, S, V), weights 3^i mod 31, check = 31 - sum mod 31.
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code_check_char(first17: str) -> str:
+    total = sum(CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS))
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def parse_credit_code(value: str, field: str = "code") -> str:
+    """A unified social credit code (统一社会信用代码), upper-cased, checked by GB 32100-2015."""
+    code = value.strip().upper()
+    if len(code) != 18:
+        raise InvalidInputError(
+            t("parse.credit_code_length", field=field, value=value, length=len(code))
+        )
+    for char in code:
+        if char not in CREDIT_CODE_ALPHABET:
+            raise InvalidInputError(
+                t("parse.credit_code_chars", field=field, value=value, char=char)
+            )
+    if not code[2:8].isdigit():
+        raise InvalidInputError(t("parse.credit_code_region", field=field, value=value))
+    expected = credit_code_check_char(code[:17])
+    if code[17] != expected:
+        raise InvalidInputError(
+            t("parse.credit_code_check", field=field, value=value, expected=expected)
+        )
+    return code
+
+
+_MOBILE = re.compile(r"(?:\+86[ -]?)?1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:-\d{1,6})?")
+_SERVICE = re.compile(r"[48]00-?\d{3}-?\d{4}")
+
+
+def parse_phone(value: str, field: str = "phone") -> str:
+    """A mobile or landline number, kept as the text given (trimmed): never a number."""
+    phone = value.strip()
+    if _MOBILE.fullmatch(phone) or _LANDLINE.fullmatch(phone) or _SERVICE.fullmatch(phone):
+        return phone
+    raise InvalidInputError(t("parse.phone", field=field, value=value))
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****1234 for mobiles, 023-****1234 for landlines: the last four digits stay."""
+    if not phone:
+        return ""
+    digit_positions = [i for i, c in enumerate(phone) if c.isdigit()]
+    if len(digit_positions) < 8:
+        return "*" * len(phone)
+    if _MOBILE.fullmatch(phone):
+        hidden = digit_positions[-8:-4]
+    else:
+        prefix_end = phone.find("-") if "-" in phone[:5] else 3
+        hidden = [i for i in digit_positions[:-4] if i > prefix_end]
+    return "".join("*" if i in hidden else c for i, c in enumerate(phone))

@@ -1,0 +1,151 @@
+"""Renderers: turn results into rich Tables, JSON, CSV. They build and return; `emit` and
+`show` are the only functions that write, and they write data to stdout only.
+
+Data cells go in as `Text`, never markup, so a merchant called "[bold]" stays as typed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from beiwen.errors import InvalidInputError
+from beiwen.i18n import label, register, t
+
+register(
+    {
+        "render.bad_format": (
+            "--format: unknown format \"{value}\"; use one of: {choices}",
+            "--format：未知格式“{value}”；可用：{choices}",
+        ),
+        "render.none": ("(none)", "（无）"),
+        "render.total": ("Total", "合计"),
+        "render.yes": ("yes", "是"),
+    }
+)
+
+FORMATS = ("table", "json", "csv")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its data key, its (English, Chinese) heading, and how a table shows it."""
+
+    key: str
+    heading: tuple[str, str]
+    display: Callable[[Any], str] | None = None
+    justify: str = "left"
+
+
+def check_format(value: str, choices: Sequence[str] = FORMATS) -> str:
+    fmt = value.strip().lower()
+    if fmt not in choices:
+        raise InvalidInputError(t("render.bad_format", value=value, choices=", ".join(choices)))
+    return fmt
+
+
+def stdout_console() -> Console:
+    return Console(file=sys.stdout, emoji=False, highlight=False, soft_wrap=False)
+
+
+def stderr_console() -> Console:
+    return Console(file=sys.stderr, emoji=False, highlight=False)
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return t("render.yes") if value else ""
+    return str(value)
+
+
+def build_table(
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[Column],
+    title: str | None = None,
+    footer: dict[str, Any] | None = None,
+) -> Table:
+    table = Table(title=title, show_footer=footer is not None, title_justify="left")
+    for column in columns:
+        footer_text = cell(footer.get(column.key)) if footer else ""
+        table.add_column(
+            label(column.heading),
+            justify=column.justify,  # type: ignore[arg-type]
+            footer=Text(footer_text),
+        )
+    for row in rows:
+        table.add_row(
+            *(
+                Text(column.display(row.get(column.key)) if column.display else cell(row.get(column.key)))
+                for column in columns
+            )
+        )
+    return table
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], bom: bool = True) -> str:
+    """CSV for Excel: UTF-8 with a BOM, formulas neutralised, None as an empty cell."""
+    buffer = io.StringIO()
+    if bom:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(keys)
+    for row in rows:
+        writer.writerow(["" if row.get(k) is None else neutralise(row.get(k)) for k in keys])
+    return buffer.getvalue()
+
+
+def emit(
+    rows: list[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[Column],
+    title: str | None = None,
+    footer: dict[str, Any] | None = None,
+) -> None:
+    """Write `rows` to stdout as a table, JSON (all keys, unmasked) or CSV (the column keys)."""
+    if fmt == "json":
+        sys.stdout.write(to_json(rows) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(to_csv(rows, [column.key for column in columns]))
+    elif rows or footer:
+        show(build_table(rows, columns, title, footer))
+    else:
+        show(Text(t("render.none")))
+
+
+def show(renderable: RenderableType) -> None:
+    stdout_console().print(renderable)
+
+
+def record(pairs: Sequence[tuple[tuple[str, str], Any]]) -> Table:
+    """A two-column field/value table for `show` commands."""
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for heading, value in pairs:
+        table.add_row(Text(label(heading)), Text(cell(value)))
+    return table

@@ -1,0 +1,81 @@
+"""Units (单位): agencies, banks, enterprises, merchants, associations, stations."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from beiwen.repository import Row, one, rows
+
+UNIT_FIELDS = ("code", "name", "kind", "category", "grid", "address", "contact", "phone", "opened")
+
+
+def insert_unit(conn: sqlite3.Connection, unit: Row) -> int:
+    columns = list(unit)
+    cursor = conn.execute(
+        f"INSERT INTO units ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
+        unit,
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def update_unit(conn: sqlite3.Connection, unit_id: int, changes: Row) -> None:
+    assignments = ", ".join(f"{column} = :{column}" for column in changes)
+    conn.execute(f"UPDATE units SET {assignments} WHERE id = :id", {**changes, "id": unit_id})
+
+
+def get_unit(conn: sqlite3.Connection, unit_id: int) -> Row | None:
+    return one(conn, "SELECT * FROM units WHERE id = ?", (unit_id,))
+
+
+def unit_by_code(conn: sqlite3.Connection, code: str) -> Row | None:
+    return one(conn, "SELECT * FROM units WHERE code = ?", (code,))
+
+
+def units_by_name(conn: sqlite3.Connection, name: str) -> list[Row]:
+    return rows(conn, "SELECT * FROM units WHERE name = ? ORDER BY id", (name,))
+
+
+def list_units(
+    conn: sqlite3.Connection,
+    *,
+    kind: str | None = None,
+    council: bool = False,
+    grid: int | None = None,
+    category: str | None = None,
+    search: str | None = None,
+    include_retired: bool = False,
+) -> list[Row]:
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if kind:
+        where.append("kind = :kind")
+        params["kind"] = kind
+    if council:
+        where.append("council = 1")
+    if grid is not None:
+        where.append("grid = :grid")
+        params["grid"] = grid
+    if category:
+        where.append("category = :category")
+        params["category"] = category
+    if search:
+        # instr, not LIKE: no wildcards to escape, and two-character Chinese words match.
+        where.append(
+            "(instr(name, :search) OR instr(coalesce(address, ''), :search) "
+            "OR instr(coalesce(contact, ''), :search) OR instr(coalesce(code, ''), :search))"
+        )
+        params["search"] = search
+    if not include_retired:
+        where.append("retired_at IS NULL")
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    order = "coalesce(rotation_order, 1e9), council_since, id" if council else "id"
+    return rows(conn, f"SELECT * FROM units {clause} ORDER BY {order}", params)
+
+
+def all_units_for_export(conn: sqlite3.Connection) -> list[Row]:
+    return rows(
+        conn,
+        f"SELECT {', '.join(UNIT_FIELDS)} FROM units WHERE retired_at IS NULL ORDER BY id",
+    )

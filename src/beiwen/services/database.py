@@ -1,0 +1,88 @@
+"""The database file as a whole: creating it, loading the demo, backups and checks."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from beiwen import db
+from beiwen.errors import BeiwenError, ConflictError
+from beiwen.i18n import register, t
+
+register(
+    {
+        "db.backup_exists": (
+            "{path} already exists; choose a new file name for the backup",
+            "{path} 已存在；请为备份选择一个新文件名",
+        ),
+        "db.demo_not_empty": (
+            "{path} already holds data; load the demo into a new file: beiwen --db NEW.db init --demo",
+            "{path} 中已有数据；请把演示数据载入新文件：beiwen --db 新文件.db init --demo",
+        ),
+        "db.check_integrity": ("integrity: {detail}", "完整性：{detail}"),
+        "db.check_foreign_key": (
+            "foreign key: {table} row {rowid} points to a missing {parent}",
+            "外键：{table} 表第 {rowid} 行引用的 {parent} 不存在",
+        ),
+        "db.no_examples": (
+            "the demo data (examples/) is not installed with this copy of beiwen",
+            "当前安装的 beiwen 不含演示数据（examples/）",
+        ),
+    }
+)
+
+
+def init_database(path: Path) -> sqlite3.Connection:
+    """Create (or bring up to date) the database at `path`."""
+    return db.open_db(path, create=True)
+
+
+def has_data(conn: sqlite3.Connection) -> bool:
+    return any(
+        conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+        for table in ("grids", "units", "issues", "people", "courses", "activities")
+    )
+
+
+def backup_database(conn: sqlite3.Connection, destination: Path) -> int:
+    if destination.exists():
+        raise ConflictError(t("db.backup_exists", path=destination))
+    try:
+        db.backup(conn, destination)
+    except OSError as error:
+        if destination.exists() and destination.stat().st_size == 0:
+            destination.unlink()
+        raise BeiwenError(t("error.cannot_write", path=destination, detail=error.strerror)) from None
+    return destination.stat().st_size
+
+
+@dataclass
+class CheckResult:
+    problems: list[str]
+    tables: dict[str, int]
+
+
+def check_database(conn: sqlite3.Connection) -> CheckResult:
+    problems = [
+        t("db.check_integrity", detail=row[0])
+        for row in conn.execute("PRAGMA integrity_check")
+        if row[0] != "ok"
+    ]
+    problems += [
+        t("db.check_foreign_key", table=table, rowid=rowid, parent=parent)
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
+    ]
+    tables = {
+        name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    }
+    return CheckResult(problems=problems, tables=tables)
+
+
+def file_mode(path: Path) -> int:
+    return os.stat(path).st_mode & 0o777

@@ -1,0 +1,55 @@
+"""`beiwen init --demo`: load the fictional example district from examples/.
+
+Every file goes through the same import pipeline a user's roster does; a later module
+adds its example data by appending a step to DEMO_STEPS.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+
+from beiwen.errors import BeiwenError, ConflictError
+from beiwen.i18n import t
+from beiwen.services import grids, units
+from beiwen.services.database import has_data
+from beiwen.services.importing import run_import
+
+
+def examples_dir() -> Path:
+    """examples/ as installed in the wheel, else beside the source tree (editable installs)."""
+    packaged = Path(str(files("beiwen").joinpath("examples")))
+    if packaged.is_dir():
+        return packaged
+    source = Path(__file__).resolve().parents[3] / "examples"
+    if source.is_dir():
+        return source
+    raise BeiwenError(t("db.no_examples"))
+
+
+def _grids(conn: sqlite3.Connection, folder: Path) -> int:
+    return run_import(conn, folder / "grids.csv", grids.import_spec()).inserted
+
+
+def _council(conn: sqlite3.Connection, folder: Path) -> int:
+    return units.import_units(conn, folder / "council_units.csv", default_kind=None).inserted
+
+
+def _merchants(conn: sqlite3.Connection, folder: Path) -> int:
+    return units.import_units(conn, folder / "merchants.csv", default_kind="merchant").inserted
+
+
+DEMO_STEPS: list[tuple[str, Callable[[sqlite3.Connection, Path], int]]] = [
+    ("grids", _grids),
+    ("council units", _council),
+    ("merchants", _merchants),
+]
+
+
+def load_demo(conn: sqlite3.Connection, path: Path) -> dict[str, int]:
+    if has_data(conn):
+        raise ConflictError(t("db.demo_not_empty", path=path))
+    folder = examples_dir()
+    return {name: step(conn, folder) for name, step in DEMO_STEPS}

@@ -1,0 +1,256 @@
+"""The one import pipeline that every importer (units, people, work orders, ...) shares.
+
+A file is read row by row (never held whole), each row is mapped through the header
+aliases, validated by the importer's own row validator, checked for duplicate keys within
+the file, and written inside ONE BEGIN IMMEDIATE transaction. The transaction commits only
+when the file is clean (or with --skip-invalid, after the rejects file is written), so a
+failed or killed import leaves the database exactly as it was. Memory stays flat: only the
+keys seen so far and the bad rows are kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from beiwen.errors import BeiwenError, ImportRejectedError, InvalidInputError
+from beiwen.i18n import register, t
+from beiwen.io.tables import is_csv_error, read_table
+
+register(
+    {
+        "import.unknown_column": (
+            "unknown column \"{column}\" in the header; accepted columns are: {accepted}",
+            "表头中有未知列“{column}”；可用的列：{accepted}",
+        ),
+        "import.duplicate_column": (
+            "columns \"{first}\" and \"{second}\" both mean {canonical}; keep one",
+            "列“{first}”和“{second}”都表示 {canonical}；请只保留一列",
+        ),
+        "import.missing_column": (
+            "the header has no column for {canonical} (for example \"{example}\"); add it",
+            "表头缺少 {canonical} 列（如“{example}”）；请添加",
+        ),
+        "import.ragged": (
+            "line {line}: has {cells} cells but the header has {columns}",
+            "第 {line} 行：有 {cells} 个单元格，但表头有 {columns} 列",
+        ),
+        "import.nul": (
+            "line {line}: {column}: contains a NUL byte",
+            "第 {line} 行：{column}：含有 NUL 字节",
+        ),
+        "import.row_error": ("line {line}: {reason}", "第 {line} 行：{reason}"),
+        "import.duplicate_key": (
+            "line {line}: {field}: \"{key}\" already appears on line {first}",
+            "第 {line} 行：{field}：“{key}”与第 {first} 行重复",
+        ),
+        "import.rejected": (
+            "{path}: {bad} of {total} rows are invalid; nothing was imported. Fix them, or "
+            "pass --skip-invalid --rejects PATH",
+            "{path}：{total} 行中有 {bad} 行无效，未导入任何数据。请修正，或使用 "
+            "--skip-invalid --rejects PATH",
+        ),
+        "import.no_rows": (
+            "{path} has a header but no rows; nothing to import",
+            "{path} 只有表头没有数据；没有可导入的内容",
+        ),
+        "import.rejects_needed": (
+            "--skip-invalid needs --rejects PATH to keep the rows it skips",
+            "--skip-invalid 需要同时指定 --rejects PATH 以保存被跳过的行",
+        ),
+        "import.error_column": ("error", "错误"),
+    }
+)
+
+
+@dataclass
+class ImportSpec:
+    """What one importer contributes: its columns, row validator, key and writer."""
+
+    columns: dict[str, tuple[str, ...]]  # canonical name -> accepted header aliases
+    required: tuple[str, ...]
+    validate: Callable[[dict[str, str]], tuple[dict[str, Any], list[str]]]
+    key: Callable[[dict[str, Any]], tuple[str, str] | None]  # (field, value) unique per file
+    write: Callable[[sqlite3.Connection, dict[str, Any]], str]  # inserted|updated|unchanged
+
+
+@dataclass
+class ImportSummary:
+    path: str
+    encoding: str | None
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    dry_run: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.inserted + self.updated + self.unchanged + self.rejected
+
+
+def normalise_header(name: str) -> str:
+    """Compare headers without case, spaces, BOMs or the * that templates put on required ones."""
+    return (
+        name.replace("\ufeff", "")
+        .replace("\u3000", "")
+        .replace(" ", "")
+        .replace("*", "")
+        .replace("＊", "")
+        .strip()
+        .lower()
+    )
+
+
+def resolve_header(header: list[str], spec: ImportSpec) -> list[str | None]:
+    """For each column of the file, its canonical name (None for blank trailing columns)."""
+    lookup: dict[str, str] = {}
+    for canonical, aliases in spec.columns.items():
+        for alias in (canonical, *aliases):
+            lookup[normalise_header(alias)] = canonical
+    mapping: list[str | None] = []
+    seen: dict[str, str] = {}
+    accepted = ", ".join(f"{c} ({'/'.join(a)})" if a else c for c, a in spec.columns.items())
+    for name in header:
+        key = normalise_header(name)
+        if not key:
+            mapping.append(None)
+            continue
+        canonical = lookup.get(key)
+        if canonical is None:
+            raise InvalidInputError(t("import.unknown_column", column=name, accepted=accepted))
+        if canonical in seen:
+            raise InvalidInputError(
+                t("import.duplicate_column", first=seen[canonical], second=name, canonical=canonical)
+            )
+        seen[canonical] = name
+        mapping.append(canonical)
+    for canonical in spec.required:
+        if canonical not in seen:
+            example = spec.columns[canonical][0] if spec.columns[canonical] else canonical
+            raise InvalidInputError(
+                t("import.missing_column", canonical=canonical, example=example)
+            )
+    return mapping
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def unneutralise(cell: str) -> str:
+    """Undo the apostrophe our exports put before = + - @ (Excel's text marker)."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in _FORMULA_STARTS:
+        return cell[1:]
+    return cell
+
+
+def run_import(
+    conn: sqlite3.Connection,
+    path: Path,
+    spec: ImportSpec,
+    *,
+    encoding: str = "auto",
+    sheet: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    rejects: Path | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Import `path` all-or-nothing (or skipping bad rows into `rejects`)."""
+    if skip_invalid and rejects is None:
+        raise InvalidInputError(t("import.rejects_needed"))
+    table = read_table(path, encoding=encoding, sheet=sheet, on_bytes=on_bytes)
+    mapping = resolve_header(table.header, spec)
+    width = len(table.header)
+    summary = ImportSummary(path=str(path), encoding=table.encoding, dry_run=dry_run)
+    bad_rows: list[tuple[list[str], str]] = []
+    first_line_of: dict[tuple[str, str], int] = {}
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for line, cells in table.rows:
+            problems = _row_problems(line, cells, width, mapping, table.header)
+            clean: dict[str, Any] = {}
+            if not problems:
+                raw = {
+                    canonical: unneutralise(cells[index].strip())
+                    for index, canonical in enumerate(mapping)
+                    if canonical is not None
+                }
+                clean, reasons = spec.validate(raw)
+                problems = [t("import.row_error", line=line, reason=r) for r in reasons]
+                key = spec.key(clean) if not problems else None
+                if key is not None:
+                    if key in first_line_of:
+                        problems.append(
+                            t(
+                                "import.duplicate_key",
+                                line=line,
+                                field=key[0],
+                                key=key[1],
+                                first=first_line_of[key],
+                            )
+                        )
+                    else:
+                        first_line_of[key] = line
+            if problems:
+                summary.rejected += 1
+                summary.errors.extend(problems)
+                if skip_invalid:
+                    bad_rows.append((cells, "; ".join(problems)))
+                continue
+            if summary.errors and not skip_invalid:
+                continue  # the import will be refused: validate on, write no more
+            outcome = spec.write(conn, clean)
+            setattr(summary, outcome, getattr(summary, outcome) + 1)
+        if summary.total == 0:
+            raise InvalidInputError(t("import.no_rows", path=path))
+        if summary.errors and not skip_invalid:
+            raise ImportRejectedError(
+                t("import.rejected", path=path, bad=summary.rejected, total=summary.total),
+                details=summary.errors,
+            )
+        if dry_run:
+            conn.execute("ROLLBACK")
+            return summary
+        if skip_invalid and rejects is not None and bad_rows:
+            write_rejects(rejects, table.header, bad_rows)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return summary
+
+
+def _row_problems(
+    line: int, cells: list[str], width: int, mapping: list[str | None], header: list[str]
+) -> list[str]:
+    csv_error = is_csv_error(cells)
+    if csv_error is not None:
+        return [t("table.csv_error", line=line, detail=csv_error)]
+    if len(cells) != width:
+        # Trailing empty cells beyond the header are what spreadsheets leave; they are harmless.
+        if len(cells) < width or any(cell.strip() for cell in cells[width:]):
+            return [t("import.ragged", line=line, cells=len(cells), columns=width)]
+    return [
+        t("import.nul", line=line, column=header[index])
+        for index, canonical in enumerate(mapping)
+        if canonical is not None and "\x00" in cells[index]
+    ]
+
+
+def write_rejects(path: Path, header: list[str], rows: list[tuple[list[str], str]]) -> None:
+    """The skipped rows with their reasons, as UTF-8-with-BOM CSV that Excel opens."""
+    try:
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([*header, t("import.error_column")])
+            for cells, reason in rows:
+                writer.writerow([*cells, reason])
+    except OSError as error:
+        raise BeiwenError(t("error.cannot_write", path=path, detail=error.strerror)) from None

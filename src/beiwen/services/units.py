@@ -1,0 +1,277 @@
+"""The register of units (单位): validation, add/edit/retire, roster import and export.
+
+One row validator, `validate_unit`, serves `units add`, `units edit` and every imported
+row, so the rules cannot drift between the command line and the roster files.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from beiwen import db
+from beiwen.errors import ConflictError, InvalidInputError, NotFoundError
+from beiwen.i18n import register, t
+from beiwen.parsing import iso, now, parse_credit_code, parse_date, parse_phone
+from beiwen.repository import grids as grid_repo
+from beiwen.repository import units as repo
+from beiwen.services.importing import ImportSpec, ImportSummary, run_import
+from beiwen.vocab import ALIASES, MERCHANT_CATEGORIES, UNIT_KINDS, parse_choice
+
+register(
+    {
+        "units.not_found": (
+            "unknown unit \"{ref}\"; find it with: beiwen units list --search TEXT",
+            "找不到单位“{ref}”；可用 beiwen units list --search 关键词 查找",
+        ),
+        "units.ambiguous": (
+            "\"{ref}\" names {count} units (ids {ids}); use the id or the credit code",
+            "“{ref}”对应 {count} 个单位（编号 {ids}）；请改用编号或信用代码",
+        ),
+        "units.required": ("{field}: is required", "{field}：必填"),
+        "units.unknown_grid": (
+            "grid: unknown grid \"{grid}\"; grids are {grids}, see: beiwen grid list",
+            "grid：网格“{grid}”不存在；现有网格：{grids}，见 beiwen grid list",
+        ),
+        "units.no_grids": ("none yet", "暂无"),
+        "units.code_taken": (
+            "code: {code} already belongs to unit {id} ({name})",
+            "code：信用代码 {code} 已属于单位 {id}（{name}）",
+        ),
+        "units.already_retired": (
+            "unit {id} ({name}) is already retired",
+            "单位 {id}（{name}）已经退出",
+        ),
+        "units.nothing_to_change": (
+            "nothing to change; pass at least one option, see: beiwen units edit --help",
+            "没有要修改的内容；请至少指定一个选项，见 beiwen units edit --help",
+        ),
+        "units.bad_flag": (
+            "council: \"{value}\" is not yes/no; use 1/0, yes/no or 是/否",
+            "council：“{value}”不是是/否；请用 1/0、yes/no 或 是/否",
+        ),
+    }
+)
+
+IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("统一社会信用代码", "信用代码", "社会信用代码", "credit_code"),
+    "name": ("名称", "商户名称", "企业名称", "单位名称", "店名"),
+    "category": ("类别", "业态", "行业", "经营类别"),
+    "address": ("地址", "经营地址", "详细地址"),
+    "grid": ("网格", "所属网格", "网格号"),
+    "contact": ("联系人", "负责人", "法定代表人"),
+    "phone": ("联系电话", "电话", "手机", "手机号"),
+    "opened": ("开业日期", "成立日期"),
+    "kind": ("类型", "单位类型"),
+    "council": ("联席会成员", "联席会", "共建单位"),
+}
+EXPORT_COLUMNS = ("code", "name", "kind", "category", "grid", "address", "contact", "phone", "opened", "council")
+
+_YES = {"1", "yes", "y", "true", "是", "√"}
+_NO = {"0", "no", "n", "false", "否", ""}
+
+
+def _flag(value: str) -> bool:
+    text = value.strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise InvalidInputError(t("units.bad_flag", value=value))
+
+
+def validate_unit(
+    raw: dict[str, str], known_grids: set[int], default_kind: str | None = None, partial: bool = False
+) -> tuple[dict[str, Any], list[str]]:
+    """Clean the given fields of one unit; return (clean, reasons). Empty text means 'none'.
+
+    `partial` (edit) checks only the fields given; otherwise name and kind are required.
+    """
+    clean: dict[str, Any] = {}
+    reasons: list[str] = []
+
+    def check(field: str, parse: Callable[[str], Any]) -> None:
+        if field not in raw:
+            return
+        value = raw[field].strip()
+        if not value:
+            clean[field] = None
+            return
+        try:
+            clean[field] = parse(value)
+        except InvalidInputError as error:
+            reasons.append(error.message)
+
+    check("code", lambda v: parse_credit_code(v, "code"))
+    check("name", str)
+    check("kind", lambda v: parse_choice(UNIT_KINDS, v, "kind", ALIASES["UNIT_KINDS"]))
+    check(
+        "category",
+        lambda v: parse_choice(MERCHANT_CATEGORIES, v, "category", ALIASES["MERCHANT_CATEGORIES"]),
+    )
+    check("grid", lambda v: _grid(v, known_grids))
+    check("address", str)
+    check("contact", str)
+    check("phone", lambda v: parse_phone(v, "phone"))
+    check("opened", lambda v: parse_date(v, "opened").isoformat())
+    check("council", _flag)
+    if not partial:
+        if clean.get("kind") is None:
+            if default_kind:
+                clean["kind"] = default_kind
+            elif not any(r.startswith("kind") for r in reasons):
+                reasons.append(t("units.required", field="kind"))
+        if not clean.get("name") and not any(r.startswith("name") for r in reasons):
+            reasons.append(t("units.required", field="name"))
+    elif "name" in raw and not clean.get("name"):
+        reasons.append(t("units.required", field="name"))
+    if "council" in clean:
+        clean["council"] = 1 if clean["council"] else 0
+    return clean, reasons
+
+
+def _grid(value: str, known_grids: set[int]) -> int:
+    text = value.strip().removeprefix("第").removesuffix("网格").strip()
+    if text.isdigit() and int(text) in known_grids:
+        return int(text)
+    shown = ", ".join(str(g) for g in sorted(known_grids)) or t("units.no_grids")
+    raise InvalidInputError(t("units.unknown_grid", grid=value, grids=shown))
+
+
+def _raise_first(reasons: list[str]) -> None:
+    if reasons:
+        raise InvalidInputError(reasons[0], details=reasons[1:])
+
+
+def find_unit(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
+    """A unit by id, credit code or exact name; the message says how to find it otherwise."""
+    text = ref.strip()
+    if text.isdigit():
+        unit = repo.get_unit(conn, int(text))
+        if unit:
+            return unit
+    if len(text) == 18:
+        unit = repo.unit_by_code(conn, text.upper())
+        if unit:
+            return unit
+    named = repo.units_by_name(conn, text)
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        raise NotFoundError(
+            t("units.ambiguous", ref=ref, count=len(named), ids=", ".join(str(u["id"]) for u in named))
+        )
+    raise NotFoundError(t("units.not_found", ref=ref))
+
+
+def add_unit(conn: sqlite3.Connection, raw: dict[str, str]) -> int:
+    clean, reasons = validate_unit(raw, set(grid_repo.grid_numbers(conn)))
+    _raise_first(reasons)
+    stamp = iso(now())
+    with db.write(conn):
+        if clean.get("code"):
+            _check_code_free(conn, clean["code"], None)
+        if clean.get("council"):
+            clean["council_since"] = stamp
+        return repo.insert_unit(conn, {**clean, "created_at": stamp, "updated_at": stamp})
+
+
+def _check_code_free(conn: sqlite3.Connection, code: str, own_id: int | None) -> None:
+    holder = repo.unit_by_code(conn, code)
+    if holder and holder["id"] != own_id:
+        raise ConflictError(t("units.code_taken", code=code, id=holder["id"], name=holder["name"]))
+
+
+def edit_unit(conn: sqlite3.Connection, ref: str, raw: dict[str, str]) -> dict[str, Any]:
+    if not raw:
+        raise InvalidInputError(t("units.nothing_to_change"))
+    clean, reasons = validate_unit(raw, set(grid_repo.grid_numbers(conn)), partial=True)
+    _raise_first(reasons)
+    with db.write(conn):
+        unit = find_unit(conn, ref)
+        if clean.get("code"):
+            _check_code_free(conn, clean["code"], unit["id"])
+        if clean.get("council") and not unit["council"]:
+            clean["council_since"] = iso(now())
+        clean["updated_at"] = iso(now())
+        repo.update_unit(conn, unit["id"], clean)
+        updated = repo.get_unit(conn, unit["id"])
+    assert updated is not None
+    return updated
+
+
+def retire_unit(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
+    with db.write(conn):
+        unit = find_unit(conn, ref)
+        if unit["retired_at"]:
+            raise ConflictError(t("units.already_retired", id=unit["id"], name=unit["name"]))
+        stamp = iso(now())
+        repo.update_unit(conn, unit["id"], {"retired_at": stamp, "updated_at": stamp})
+    return {**unit, "retired_at": stamp}
+
+
+def list_units(conn: sqlite3.Connection, **filters: Any) -> list[dict[str, Any]]:
+    if filters.get("kind"):
+        filters["kind"] = parse_choice(UNIT_KINDS, filters["kind"], "--kind", ALIASES["UNIT_KINDS"])
+    if filters.get("category"):
+        filters["category"] = parse_choice(
+            MERCHANT_CATEGORIES, filters["category"], "--category", ALIASES["MERCHANT_CATEGORIES"]
+        )
+    return repo.list_units(conn, **filters)
+
+
+def import_spec(conn: sqlite3.Connection, default_kind: str | None) -> ImportSpec:
+    known_grids = set(grid_repo.grid_numbers(conn))
+
+    def validate(raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+        return validate_unit(raw, known_grids, default_kind)
+
+    def key(clean: dict[str, Any]) -> tuple[str, str] | None:
+        return ("code", clean["code"]) if clean.get("code") else ("name", clean["name"])
+
+    stamp = iso(now())
+
+    def write(conn: sqlite3.Connection, clean: dict[str, Any]) -> str:
+        existing = repo.unit_by_code(conn, clean["code"]) if clean.get("code") else None
+        if existing is None:
+            same_name = repo.units_by_name(conn, clean["name"])
+            candidates = [u for u in same_name if not clean.get("code") or not u["code"]]
+            existing = candidates[0] if len(candidates) == 1 else None
+        if existing is None:
+            row = {**clean, "created_at": stamp, "updated_at": stamp}
+            if clean.get("council"):
+                row["council_since"] = stamp
+            repo.insert_unit(conn, row)
+            return "inserted"
+        changes = {k: v for k, v in clean.items() if existing.get(k) != v}
+        if not changes:
+            return "unchanged"
+        if changes.get("council") and not existing["council"]:
+            changes["council_since"] = stamp
+        repo.update_unit(conn, existing["id"], {**changes, "updated_at": stamp})
+        return "updated"
+
+    return ImportSpec(
+        columns=IMPORT_COLUMNS, required=("name",), validate=validate, key=key, write=write
+    )
+
+
+def import_units(
+    conn: sqlite3.Connection,
+    path: Path,
+    *,
+    default_kind: str | None = "merchant",
+    **options: Any,
+) -> ImportSummary:
+    kind = parse_choice(UNIT_KINDS, default_kind, "--kind", ALIASES["UNIT_KINDS"]) if default_kind else None
+    return run_import(conn, path, import_spec(conn, kind), **options)
+
+
+def export_rows(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Active units with exactly the columns import reads."""
+    return [
+        {**{c: unit[c] for c in EXPORT_COLUMNS if c != "council"}, "council": unit["council"]}
+        for unit in repo.list_units(conn)
+    ]

@@ -1,0 +1,109 @@
+"""Shared fixtures: a real temporary SQLite file per test, the CLI run through CliRunner.
+
+`run("units", "list")` invokes the real root app with `--db` pointing at the test's file,
+fixed COLUMNS and English output unless the test asks for another language.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from beiwen.cli import app
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+    exception: BaseException | None
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+class Cli:
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, lang: str = "en", input: str | None = None, db: Path | None = None) -> Result:
+        env = {"COLUMNS": "200", "BEIWEN_LANG": lang, "NO_COLOR": "1", "TERM": "dumb"}
+        result = self.runner.invoke(
+            app, ["--db", str(db or self.db), *args], env=env, input=input, catch_exceptions=True
+        )
+        return Result(result.exit_code, result.stdout, result.stderr, result.exception)
+
+    def ok(self, *args: str, **kwargs: Any) -> Result:
+        result = self(*args, **kwargs)
+        assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
+        assert "Traceback" not in result.stderr
+        return result
+
+    def fails(self, *args: str, **kwargs: Any) -> Result:
+        """Run a command that must fail as a user error: one `Error:` line first, exit 1."""
+        result = self(*args, **kwargs)
+        assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr, result.exception)
+        assert result.stderr.startswith("Error: "), result.stderr
+        assert "Traceback" not in result.stderr
+        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+        return result
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "beiwen.db"
+
+
+@pytest.fixture
+def cli(db_path: Path) -> Cli:
+    return Cli(db_path)
+
+
+@pytest.fixture
+def ready(cli: Cli) -> Cli:
+    """An initialised database with six grids."""
+    cli.ok("init")
+    for number in range(1, 7):
+        cli.ok("grid", "add", str(number), f"第{number}网格", "--branch", f"第{number}网格党支部")
+    return cli
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, built once per session; tests copy it (see `demo`)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    Cli(path).ok("init", "--demo")
+    return path
+
+
+@pytest.fixture
+def demo(demo_template: Path, tmp_path: Path) -> Cli:
+    import sqlite3
+
+    copy = tmp_path / "demo.db"
+    source = sqlite3.connect(demo_template)
+    target = sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    return Cli(copy)
+
+
+def beiwen_process(*args: str, env: dict[str, str] | None = None, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """Run beiwen as a real process (python -m beiwen), for concurrency and import checks."""
+    full_env = {**os.environ, "BEIWEN_LANG": "en", "COLUMNS": "200", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "beiwen", *args], capture_output=True, text=True, env=full_env, **kwargs
+    )
