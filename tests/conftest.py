@@ -38,7 +38,9 @@ class Cli:
         self.db = db
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, lang: str = "en", input: str | None = None, db: Path | None = None) -> Result:
+    def __call__(
+        self, *args: str, lang: str = "en", input: str | None = None, db: Path | None = None
+    ) -> Result:
         env = {"COLUMNS": "200", "BEIWEN_LANG": lang, "NO_COLOR": "1", "TERM": "dumb"}
         result = self.runner.invoke(
             app, ["--db", str(db or self.db), *args], env=env, input=input, catch_exceptions=True
@@ -54,10 +56,17 @@ class Cli:
     def fails(self, *args: str, **kwargs: Any) -> Result:
         """Run a command that must fail as a user error: one `Error:` line first, exit 1."""
         result = self(*args, **kwargs)
-        assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr, result.exception)
+        assert result.exit_code == 1, (
+            result.exit_code,
+            result.stdout,
+            result.stderr,
+            result.exception,
+        )
         assert result.stderr.startswith("Error: "), result.stderr
         assert "Traceback" not in result.stderr
-        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+        assert not isinstance(result.exception, Exception) or isinstance(
+            result.exception, SystemExit
+        )
         return result
 
 
@@ -101,9 +110,15 @@ def demo(demo_template: Path, tmp_path: Path) -> Cli:
     return Cli(copy)
 
 
-def beiwen_process(*args: str, env: dict[str, str] | None = None, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+def beiwen_process(
+    *args: str, env: dict[str, str] | None = None, **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
     """Run beiwen as a real process (python -m beiwen), for concurrency and import checks."""
     full_env = {**os.environ, "BEIWEN_LANG": "en", "COLUMNS": "200", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "beiwen", *args], capture_output=True, text=True, env=full_env, **kwargs
+        [sys.executable, "-m", "beiwen", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        **kwargs,
     )

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -44,15 +43,13 @@ def translate(error: BaseException) -> int | None:
 class BeiwenGroup(TyperGroup):
     """The root group; its invoke() wraps every subcommand, so errors are translated once."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
-            raise
         except (BeiwenError, sqlite3.Error, KeyboardInterrupt) as error:
             code = translate(error)
             assert code is not None
-            raise click.exceptions.Exit(code) from None
+            raise typer.Exit(code) from None
 
 
 app = typer.Typer(
@@ -96,11 +93,15 @@ def root(
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", help="Language of output: zh or en. Default: $BEIWEN_LANG, else the locale."),
+        typer.Option(
+            "--lang", help="Language of output: zh or en. Default: $BEIWEN_LANG, else the locale."
+        ),
     ] = None,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version."),
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Print the version."
+        ),
     ] = False,
 ) -> None:
     if lang is not None and lang.strip().lower() not in ("zh", "en"):

@@ -55,7 +55,7 @@ def language() -> str:
     return _language
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     """The message `key` in the current language, with `values` filled in."""
     english, chinese = _catalog[key]
     text = chinese if _language == "zh" else english
@@ -100,7 +100,7 @@ register(
         ),
         "error.interrupted": ("interrupted; nothing was written", "已中断；未写入任何内容"),
         "error.choice": (
-            "{field}: unknown value \"{value}\"; use one of: {choices}",
+            '{field}: unknown value "{value}"; use one of: {choices}',
             "{field}：未知取值“{value}”；可用：{choices}",
         ),
     }

@@ -26,8 +26,7 @@ def schema_statements() -> list[str]:
         if sqlite3.complete_statement(pending):
             statement = pending.strip()
             if statement and not all(
-                part.strip().startswith("--") or not part.strip()
-                for part in statement.splitlines()
+                part.strip().startswith("--") or not part.strip() for part in statement.splitlines()
             ):
                 statements.append(statement)
             pending = ""
@@ -65,7 +64,9 @@ def pending_names(conn: sqlite3.Connection) -> list[str]:
     return [name for name in known if name not in applied]
 
 
-def apply_pending(conn: sqlite3.Connection, steps: list[Callable[[Any], None]] | None = None) -> None:
+def apply_pending(
+    conn: sqlite3.Connection, steps: list[Callable[[Any], None]] | None = None
+) -> None:
     """Apply pending steps inside the caller's BEGIN IMMEDIATE transaction.
 
     Each step runs in a savepoint (sqlite-utils nests `atomic()` that way), so a failing

@@ -9,7 +9,7 @@ standard library is used, so that every command can afford to import this module
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from beiwen.errors import InvalidInputError
 from beiwen.i18n import register, t
@@ -21,47 +21,48 @@ CHINA_TZ = timezone(timedelta(hours=8), "CST")
 register(
     {
         "parse.month": (
-            "{field}: \"{value}\" is not a month; use 2025-03, 2025/3, 202503 or 2025年3月",
+            '{field}: "{value}" is not a month; use 2025-03, 2025/3, 202503 or 2025年3月',
             "{field}：“{value}”不是有效月份；请用 2025-03、2025/3、202503 或 2025年3月",
         ),
         "parse.date": (
-            "{field}: \"{value}\" is not a date; use 2019-03-05, 2019/3/5 or 2019年3月5日",
+            '{field}: "{value}" is not a date; use 2019-03-05, 2019/3/5 or 2019年3月5日',
             "{field}：“{value}”不是有效日期；请用 2019-03-05、2019/3/5 或 2019年3月5日",
         ),
         "parse.datetime": (
-            "{field}: \"{value}\" is not a date and time; use 2024-08-03 09:30 (Beijing time)",
+            '{field}: "{value}" is not a date and time; use 2024-08-03 09:30 (Beijing time)',
             "{field}：“{value}”不是有效时间；请用 2024-08-03 09:30（北京时间）",
         ),
         "parse.year": (
-            "{field}: \"{value}\" is not a year; use four digits such as 2024",
+            '{field}: "{value}" is not a year; use four digits such as 2024',
             "{field}：“{value}”不是有效年份；请用四位数字，如 2024",
         ),
         "parse.credit_code_length": (
-            "{field}: \"{value}\" has {length} characters; a unified social credit code has 18",
+            '{field}: "{value}" has {length} characters; a unified social credit code has 18',
             "{field}：“{value}”有 {length} 位；统一社会信用代码应为 18 位",
         ),
         "parse.credit_code_chars": (
-            "{field}: \"{value}\" contains \"{char}\", which a credit code never uses "
+            '{field}: "{value}" contains "{char}", which a credit code never uses '
             "(I, O, Z, S, V are excluded)",
-            "{field}：“{value}”含有字符“{char}”，统一社会信用代码不使用该字符（不含 I、O、Z、S、V）",
+            "{field}：“{value}”含有字符“{char}”，"
+            "统一社会信用代码不使用该字符（不含 I、O、Z、S、V）",
         ),
         "parse.credit_code_region": (
-            "{field}: \"{value}\" has no 6-digit region code in positions 3-8",
+            '{field}: "{value}" has no 6-digit region code in positions 3-8',
             "{field}：“{value}”第 3-8 位应为 6 位行政区划码",
         ),
         "parse.credit_code_check": (
-            "{field}: \"{value}\" fails the GB 32100 check (last character should be "
-            "\"{expected}\"); check the code",
+            '{field}: "{value}" fails the GB 32100 check (last character should be '
+            '"{expected}"); check the code',
             "{field}：“{value}”校验位错误（按 GB 32100 应为“{expected}”）；请核对代码",
         ),
         "parse.phone": (
-            "{field}: \"{value}\" is not a phone number; use an 11-digit mobile "
+            '{field}: "{value}" is not a phone number; use an 11-digit mobile '
             "(13812345678) or a landline with area code (023-68281234)",
             "{field}：“{value}”不是有效电话；请用 11 位手机号（13812345678）"
             "或带区号的座机（023-68281234）",
         ),
         "parse.integer": (
-            "{field}: \"{value}\" is not a whole number of at least {minimum}",
+            '{field}: "{value}" is not a whole number of at least {minimum}',
             "{field}：“{value}”不是不小于 {minimum} 的整数",
         ),
     }
@@ -127,7 +128,7 @@ def parse_datetime(value: str, field: str = "time") -> datetime:
     if match and ("T" in text or " " in text):
         text, raw = match[1].strip(), match[2]
         if raw == "Z":
-            offset = timezone.utc
+            offset = UTC
         else:
             sign = 1 if raw[0] == "+" else -1
             digits = raw[1:].replace(":", "")
@@ -186,7 +187,9 @@ _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 2
 
 
 def credit_code_check_char(first17: str) -> str:
-    total = sum(CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS))
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True)
+    )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 

@@ -24,7 +24,7 @@ from beiwen.i18n import label, register, t
 register(
     {
         "render.bad_format": (
-            "--format: unknown format \"{value}\"; use one of: {choices}",
+            '--format: unknown format "{value}"; use one of: {choices}',
             "--format：未知格式“{value}”；可用：{choices}",
         ),
         "render.none": ("(none)", "（无）"),
@@ -86,7 +86,11 @@ def build_table(
     for row in rows:
         table.add_row(
             *(
-                Text(column.display(row.get(column.key)) if column.display else cell(row.get(column.key)))
+                Text(
+                    column.display(row.get(column.key))
+                    if column.display
+                    else cell(row.get(column.key))
+                )
                 for column in columns
             )
         )

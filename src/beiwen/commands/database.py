@@ -17,7 +17,10 @@ register(
     {
         "db.initialised": ("database ready at {path}", "数据库已就绪：{path}"),
         "db.demo_loaded": ("demo data loaded: {summary}", "演示数据已载入：{summary}"),
-        "db.backup_done": ("backup written to {path} ({size} bytes)", "备份已写入 {path}（{size} 字节）"),
+        "db.backup_done": (
+            "backup written to {path} ({size} bytes)",
+            "备份已写入 {path}（{size} 字节）",
+        ),
         "db.check_ok": ("database is sound: {counts}", "数据库完好：{counts}"),
         "db.check_failed": (
             "the database has {count} problem(s); restore from a backup (see README) or run: "
@@ -34,7 +37,12 @@ def register_root_commands(root: typer.Typer) -> None:
 
 def init(
     ctx: typer.Context,
-    demo: Annotated[bool, typer.Option("--demo", help="Load the example district from examples/ into a new database.")] = False,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo", help="Load the example district from examples/ into a new database."
+        ),
+    ] = False,
 ) -> None:
     """Create the database (mode 0600) or bring its schema up to date."""
     from beiwen.services.database import init_database
@@ -60,7 +68,9 @@ def db_path(ctx: typer.Context) -> None:
 @app.command("backup")
 def db_backup(
     ctx: typer.Context,
-    destination: Annotated[Path, typer.Argument(help="New file for the copy (mode 0600).", dir_okay=False)],
+    destination: Annotated[
+        Path, typer.Argument(help="New file for the copy (mode 0600).", dir_okay=False)
+    ],
 ) -> None:
     """Copy the database with SQLite's online backup: consistent while others write."""
     from beiwen.services.database import backup_database
@@ -78,5 +88,7 @@ def db_check(ctx: typer.Context) -> None:
     result = check_database(connect(ctx))
     if result.problems:
         raise BeiwenError(t("db.check_failed", count=len(result.problems)), details=result.problems)
-    counts = ", ".join(f"{name} {count}" for name, count in result.tables.items() if not name.startswith("_"))
+    counts = ", ".join(
+        f"{name} {count}" for name, count in result.tables.items() if not name.startswith("_")
+    )
     sys.stdout.write(t("db.check_ok", counts=counts) + "\n")

@@ -10,7 +10,9 @@ import typer
 from beiwen.commands import FORMAT_HELP, connect
 from beiwen.i18n import register, t
 
-app = typer.Typer(help="Grids (网格): the areas of the district and their Party branches.", no_args_is_help=True)
+app = typer.Typer(
+    help="Grids (网格): the areas of the district and their Party branches.", no_args_is_help=True
+)
 
 register({"grid.added": ("added grid {number}", "已添加网格 {number}")})
 
@@ -18,9 +20,13 @@ register({"grid.added": ("added grid {number}", "已添加网格 {number}")})
 @app.command("add")
 def grid_add(
     ctx: typer.Context,
-    number: Annotated[str, typer.Argument(help="Grid number (1, 2, ...), as rosters and work orders refer to it.")],
+    number: Annotated[
+        str, typer.Argument(help="Grid number (1, 2, ...), as rosters and work orders refer to it.")
+    ],
     name: Annotated[str, typer.Argument(help="Grid name.")],
-    branch: Annotated[str | None, typer.Option(help="The grid's Party branch (网格党支部).")] = None,
+    branch: Annotated[
+        str | None, typer.Option(help="The grid's Party branch (网格党支部).")
+    ] = None,
     area: Annotated[str | None, typer.Option(help="Streets or buildings it covers.")] = None,
 ) -> None:
     """Add a grid."""

@@ -21,7 +21,11 @@ def byte_progress(path: Path) -> Iterator[Callable[[int], None] | None]:
     from beiwen.render import stderr_console
 
     with Progress(
-        BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=stderr_console(), transient=True
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=stderr_console(),
+        transient=True,
     ) as progress:
         task = progress.add_task(path.name, total=size)
 

@@ -11,7 +11,10 @@ import typer
 from beiwen.commands import FORMAT_HELP, SHOW_PII_HELP, connect
 from beiwen.i18n import register, t
 
-app = typer.Typer(help="Units (单位): agencies, banks, enterprises, merchants; roster import and export.", no_args_is_help=True)
+app = typer.Typer(
+    help="Units (单位): agencies, banks, enterprises, merchants; roster import and export.",
+    no_args_is_help=True,
+)
 
 register(
     {
@@ -19,7 +22,8 @@ register(
         "units.updated": ("updated unit {id}", "已更新单位 {id}"),
         "units.retired": ("retired unit {id} ({name})", "单位 {id}（{name}）已退出"),
         "units.import_summary": (
-            "{prefix}{inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected",
+            "{prefix}{inserted} inserted, {updated} updated, {unchanged} unchanged, "
+            "{rejected} rejected",
             "{prefix}新增 {inserted}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}",
         ),
         "units.dry_run_prefix": ("dry run, nothing written: ", "试运行，未写入："),
@@ -76,21 +80,54 @@ def _given(**options: Any) -> dict[str, str]:
 def units_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Name of the unit (名称).")],
-    kind: Annotated[str, typer.Option(help="agency, institution, enterprise, bank, merchant, association, station or community (or the Chinese label).")],
-    code: Annotated[str | None, typer.Option(help="Unified social credit code (统一社会信用代码), 18 characters.")] = None,
-    council: Annotated[bool, typer.Option("--council", help="A member of the joint meeting (共建联席会); takes part in the rotation.")] = False,
-    category: Annotated[str | None, typer.Option(help="Trade of a merchant (业态): catering, retail, fitness, coffee, bar, clothing, ...")] = None,
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="agency, institution, enterprise, bank, merchant, association, station or "
+            "community (or the Chinese label)."
+        ),
+    ],
+    code: Annotated[
+        str | None,
+        typer.Option(help="Unified social credit code (统一社会信用代码), 18 characters."),
+    ] = None,
+    council: Annotated[
+        bool,
+        typer.Option(
+            "--council",
+            help="A member of the joint meeting (共建联席会); takes part in the rotation.",
+        ),
+    ] = False,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            help="Trade of a merchant (业态): catering, retail, fitness, coffee, bar, clothing, ..."
+        ),
+    ] = None,
     grid: Annotated[str | None, typer.Option(help="Grid number.")] = None,
     address: Annotated[str | None, typer.Option(help="Street address.")] = None,
     contact: Annotated[str | None, typer.Option(help="Contact person.")] = None,
-    phone: Annotated[str | None, typer.Option(help="Mobile (11 digits) or landline (023-68281234).")] = None,
-    opened: Annotated[str | None, typer.Option(help="Opening date: 2019-03-05, 2019/3/5 or 2019年3月5日.")] = None,
+    phone: Annotated[
+        str | None, typer.Option(help="Mobile (11 digits) or landline (023-68281234).")
+    ] = None,
+    opened: Annotated[
+        str | None, typer.Option(help="Opening date: 2019-03-05, 2019/3/5 or 2019年3月5日.")
+    ] = None,
 ) -> None:
     """Add a unit and print its id."""
     from beiwen.services.units import add_unit
 
-    raw = _given(name=name, kind=kind, code=code, category=category, grid=grid, address=address,
-                 contact=contact, phone=phone, opened=opened)
+    raw = _given(
+        name=name,
+        kind=kind,
+        code=code,
+        category=category,
+        grid=grid,
+        address=address,
+        contact=contact,
+        phone=phone,
+        opened=opened,
+    )
     if council:
         raw["council"] = "1"
     unit_id = add_unit(connect(ctx), raw)
@@ -102,10 +139,15 @@ def units_add(
 def units_list(
     ctx: typer.Context,
     kind: Annotated[str | None, typer.Option(help="Only this kind.")] = None,
-    council: Annotated[bool, typer.Option("--council", help="Only members of the joint meeting, in rotation order.")] = False,
+    council: Annotated[
+        bool,
+        typer.Option("--council", help="Only members of the joint meeting, in rotation order."),
+    ] = False,
     grid: Annotated[str | None, typer.Option(help="Only this grid.")] = None,
     category: Annotated[str | None, typer.Option(help="Only this trade.")] = None,
-    search: Annotated[str | None, typer.Option(help="Text in the name, address, contact or code.")] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Text in the name, address, contact or code.")
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include retired units.")] = False,
     fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
     show_pii: Annotated[bool, typer.Option("--show-pii", help=SHOW_PII_HELP)] = False,
@@ -173,7 +215,9 @@ def units_edit(
     name: Annotated[str | None, typer.Option(help="New name.")] = None,
     kind: Annotated[str | None, typer.Option(help="New kind.")] = None,
     code: Annotated[str | None, typer.Option(help="New credit code ('' to clear).")] = None,
-    council: Annotated[bool | None, typer.Option("--council/--no-council", help="Join or leave the joint meeting.")] = None,
+    council: Annotated[
+        bool | None, typer.Option("--council/--no-council", help="Join or leave the joint meeting.")
+    ] = None,
     category: Annotated[str | None, typer.Option(help="New trade ('' to clear).")] = None,
     grid: Annotated[str | None, typer.Option(help="New grid ('' to clear).")] = None,
     address: Annotated[str | None, typer.Option(help="New address.")] = None,
@@ -184,8 +228,17 @@ def units_edit(
     """Change fields of a unit."""
     from beiwen.services.units import edit_unit
 
-    raw = _given(name=name, kind=kind, code=code, category=category, grid=grid, address=address,
-                 contact=contact, phone=phone, opened=opened)
+    raw = _given(
+        name=name,
+        kind=kind,
+        code=code,
+        category=category,
+        grid=grid,
+        address=address,
+        contact=contact,
+        phone=phone,
+        opened=opened,
+    )
     if council is not None:
         raw["council"] = "1" if council else "0"
     unit = edit_unit(connect(ctx), ref, raw)
@@ -207,13 +260,27 @@ def units_retire(
 @app.command("import")
 def units_import(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Roster file: .csv, .tsv, .xlsx or .xls, English or Chinese headers.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="Roster file: .csv, .tsv, .xlsx or .xls, English or Chinese headers."),
+    ],
     kind: Annotated[str, typer.Option(help="Kind for rows without a kind column.")] = "merchant",
-    encoding: Annotated[str, typer.Option(help="auto (BOM, else UTF-8, else GB18030), or a name such as gb18030.")] = "auto",
-    sheet: Annotated[str | None, typer.Option(help="Sheet of a workbook (default: the first).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and count, write nothing.")] = False,
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the valid rows, put the bad ones in --rejects.")] = False,
-    rejects: Annotated[Path | None, typer.Option(help="CSV file for rows skipped by --skip-invalid.")] = None,
+    encoding: Annotated[
+        str, typer.Option(help="auto (BOM, else UTF-8, else GB18030), or a name such as gb18030.")
+    ] = "auto",
+    sheet: Annotated[
+        str | None, typer.Option(help="Sheet of a workbook (default: the first).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and count, write nothing.")
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Write the valid rows, put the bad ones in --rejects."),
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option(help="CSV file for rows skipped by --skip-invalid.")
+    ] = None,
 ) -> None:
     """Import a merchant roster: all or nothing, every bad row reported with its line."""
     from beiwen.commands.progress import byte_progress
@@ -256,7 +323,9 @@ def units_import(
 def units_export(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
-    output: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="Write to this file instead of stdout.")
+    ] = None,
 ) -> None:
     """Export active units in the columns import reads back unchanged."""
     from beiwen.io.export import write_export

@@ -42,7 +42,11 @@ def write_text(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    write_atomically(output, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8", newline="")
+
+    write_atomically(output, write)
 
 
 def write_xlsx(rows: list[dict[str, Any]], keys: list[str], path: Path) -> None:
@@ -60,7 +64,9 @@ def write_xlsx(rows: list[dict[str, Any]], keys: list[str], path: Path) -> None:
     write_atomically(path, write)
 
 
-def write_export(rows: list[dict[str, Any]], keys: list[str], fmt: str, output: Path | None) -> None:
+def write_export(
+    rows: list[dict[str, Any]], keys: list[str], fmt: str, output: Path | None
+) -> None:
     if fmt == "xlsx":
         assert output is not None
         write_xlsx(rows, keys, output)

@@ -23,11 +23,11 @@ from beiwen.i18n import register, t
 register(
     {
         "table.bad_format": (
-            "{path}: unsupported file type \"{suffix}\"; use .csv, .tsv, .xlsx or .xls",
+            '{path}: unsupported file type "{suffix}"; use .csv, .tsv, .xlsx or .xls',
             "{path}：不支持的文件类型“{suffix}”；请使用 .csv、.tsv、.xlsx 或 .xls",
         ),
         "table.bad_encoding_name": (
-            "unknown encoding \"{name}\"; use auto, utf-8, utf-8-sig, gb18030, gbk or utf-16",
+            'unknown encoding "{name}"; use auto, utf-8, utf-8-sig, gb18030, gbk or utf-16',
             "未知编码“{name}”；可用 auto、utf-8、utf-8-sig、gb18030、gbk 或 utf-16",
         ),
         "table.undecodable": (
@@ -49,7 +49,7 @@ register(
             "{path} 无法作为电子表格读取（{detail}）",
         ),
         "table.no_sheet": (
-            "{path} has no sheet \"{sheet}\"; its sheets are: {sheets}",
+            '{path} has no sheet "{sheet}"; its sheets are: {sheets}',
             "{path} 中没有工作表“{sheet}”；现有工作表：{sheets}",
         ),
         "table.encoding_used": ("{path}: read as {encoding}", "{path}：按 {encoding} 编码读取"),
@@ -135,7 +135,9 @@ def _decoded_lines(
             try:
                 yield raw.decode(plain)
             except UnicodeDecodeError:
-                key = "table.undecodable_auto" if auto and codec == "gb18030" else "table.undecodable"
+                key = (
+                    "table.undecodable_auto" if auto and codec == "gb18030" else "table.undecodable"
+                )
                 raise InvalidInputError(t(key, line=number, encoding=encoding)) from None
         return
     # Multi-byte-unit encodings (UTF-16/32): decode as a stream; an error names the next line.
@@ -147,7 +149,9 @@ def _decoded_lines(
                 line = line.lstrip("\ufeff")
             yield line
     except UnicodeDecodeError:
-        raise InvalidInputError(t("table.undecodable", line=number + 1, encoding=encoding)) from None
+        raise InvalidInputError(
+            t("table.undecodable", line=number + 1, encoding=encoding)
+        ) from None
 
 
 def _read_delimited(
@@ -215,7 +219,11 @@ def cell_text(value: object) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() != time() else value.date().isoformat()
+        return (
+            value.strftime("%Y-%m-%d %H:%M:%S")
+            if value.time() != time()
+            else value.date().isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -239,19 +247,22 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
         (offset + index + 1, [cell_text(cell) for cell in cells])
         for index, cells in enumerate(data.iter_rows())
     )
-    for line, cells in rows:
+    header: list[str] | None = None
+    for _line, cells in rows:
         if any(cell.strip() for cell in cells):
-            header = [cell.strip() for cell in cells]
-            while header and not header[-1]:
-                header.pop()
+            header = [cell.strip() for cell in cells[: _last_filled(cells)]]
+            break
+    if header is None:
+        raise InvalidInputError(t("table.empty", path=path))
+    width = len(header)
 
-            def body() -> Iterator[tuple[int, list[str]]]:
-                for number, cells in rows:
-                    if any(cell.strip() for cell in cells):
-                        yield number, cells[: max(len(header), _last_filled(cells))]
+    def body() -> Iterator[tuple[int, list[str]]]:
+        # Spreadsheets pad rows to the widest one; cut the padding, keep real extra cells.
+        for number, cells in rows:
+            if any(cell.strip() for cell in cells):
+                yield number, cells[: max(width, _last_filled(cells))]
 
-            return Table(header=header, rows=body(), encoding=None)
-    raise InvalidInputError(t("table.empty", path=path))
+    return Table(header=header, rows=body(), encoding=None)
 
 
 def _last_filled(cells: list[str]) -> int:

@@ -12,13 +12,17 @@ from typing import Any
 Row = dict[str, Any]
 
 
-def rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[Row]:
+def rows(
+    conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+) -> list[Row]:
     cursor = conn.execute(sql, params)
     names = [column[0] for column in cursor.description]
-    return [dict(zip(names, values)) for values in cursor]
+    return [dict(zip(names, values, strict=True)) for values in cursor]
 
 
-def one(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Row | None:
+def one(
+    conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+) -> Row | None:
     found = rows(conn, sql, params)
     return found[0] if found else None
 

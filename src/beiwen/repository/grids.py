@@ -17,7 +17,9 @@ def insert_grid(conn: sqlite3.Connection, grid: Row) -> None:
 
 def update_grid(conn: sqlite3.Connection, number: int, changes: Row) -> None:
     assignments = ", ".join(f"{column} = :{column}" for column in changes)
-    conn.execute(f"UPDATE grids SET {assignments} WHERE number = :number", {**changes, "number": number})
+    conn.execute(
+        f"UPDATE grids SET {assignments} WHERE number = :number", {**changes, "number": number}
+    )
 
 
 def get_grid(conn: sqlite3.Connection, number: int) -> Row | None:

@@ -18,7 +18,8 @@ register(
             "{path} 已存在；请为备份选择一个新文件名",
         ),
         "db.demo_not_empty": (
-            "{path} already holds data; load the demo into a new file: beiwen --db NEW.db init --demo",
+            "{path} already holds data; load the demo into a new file: "
+            "beiwen --db NEW.db init --demo",
             "{path} 中已有数据；请把演示数据载入新文件：beiwen --db 新文件.db init --demo",
         ),
         "db.check_integrity": ("integrity: {detail}", "完整性：{detail}"),
@@ -54,7 +55,9 @@ def backup_database(conn: sqlite3.Connection, destination: Path) -> int:
     except OSError as error:
         if destination.exists() and destination.stat().st_size == 0:
             destination.unlink()
-        raise BeiwenError(t("error.cannot_write", path=destination, detail=error.strerror)) from None
+        raise BeiwenError(
+            t("error.cannot_write", path=destination, detail=error.strerror)
+        ) from None
     return destination.stat().st_size
 
 

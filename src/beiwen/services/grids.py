@@ -19,11 +19,11 @@ register(
             "网格 {number} 已存在（{name}）；如需修改：beiwen grid edit {number}",
         ),
         "grids.bad_number": (
-            "grid number \"{value}\" must be a whole number from 1 to 999",
+            'grid number "{value}" must be a whole number from 1 to 999',
             "网格编号“{value}”必须是 1 到 999 的整数",
         ),
         "grids.not_found": (
-            "unknown grid \"{number}\"; grids are {grids}, see: beiwen grid list",
+            'unknown grid "{number}"; grids are {grids}, see: beiwen grid list',
             "网格“{number}”不存在；现有网格：{grids}，见 beiwen grid list",
         ),
         "grids.empty_name": ("grid name must not be empty", "网格名称不能为空"),

@@ -24,15 +24,15 @@ from beiwen.io.tables import is_csv_error, read_table
 register(
     {
         "import.unknown_column": (
-            "unknown column \"{column}\" in the header; accepted columns are: {accepted}",
+            'unknown column "{column}" in the header; accepted columns are: {accepted}',
             "表头中有未知列“{column}”；可用的列：{accepted}",
         ),
         "import.duplicate_column": (
-            "columns \"{first}\" and \"{second}\" both mean {canonical}; keep one",
+            'columns "{first}" and "{second}" both mean {canonical}; keep one',
             "列“{first}”和“{second}”都表示 {canonical}；请只保留一列",
         ),
         "import.missing_column": (
-            "the header has no column for {canonical} (for example \"{example}\"); add it",
+            'the header has no column for {canonical} (for example "{example}"); add it',
             "表头缺少 {canonical} 列（如“{example}”）；请添加",
         ),
         "import.ragged": (
@@ -45,7 +45,7 @@ register(
         ),
         "import.row_error": ("line {line}: {reason}", "第 {line} 行：{reason}"),
         "import.duplicate_key": (
-            "line {line}: {field}: \"{key}\" already appears on line {first}",
+            'line {line}: {field}: "{key}" already appears on line {first}',
             "第 {line} 行：{field}：“{key}”与第 {first} 行重复",
         ),
         "import.rejected": (
@@ -121,15 +121,20 @@ def resolve_header(header: list[str], spec: ImportSpec) -> list[str | None]:
         if not key:
             mapping.append(None)
             continue
-        canonical = lookup.get(key)
-        if canonical is None:
+        found = lookup.get(key)
+        if found is None:
             raise InvalidInputError(t("import.unknown_column", column=name, accepted=accepted))
-        if canonical in seen:
+        if found in seen:
             raise InvalidInputError(
-                t("import.duplicate_column", first=seen[canonical], second=name, canonical=canonical)
+                t(
+                    "import.duplicate_column",
+                    first=seen[found],
+                    second=name,
+                    canonical=found,
+                )
             )
-        seen[canonical] = name
-        mapping.append(canonical)
+        seen[found] = name
+        mapping.append(found)
     for canonical in spec.required:
         if canonical not in seen:
             example = spec.columns[canonical][0] if spec.columns[canonical] else canonical

@@ -23,16 +23,16 @@ from beiwen.vocab import ALIASES, MERCHANT_CATEGORIES, UNIT_KINDS, parse_choice
 register(
     {
         "units.not_found": (
-            "unknown unit \"{ref}\"; find it with: beiwen units list --search TEXT",
+            'unknown unit "{ref}"; find it with: beiwen units list --search TEXT',
             "找不到单位“{ref}”；可用 beiwen units list --search 关键词 查找",
         ),
         "units.ambiguous": (
-            "\"{ref}\" names {count} units (ids {ids}); use the id or the credit code",
+            '"{ref}" names {count} units (ids {ids}); use the id or the credit code',
             "“{ref}”对应 {count} 个单位（编号 {ids}）；请改用编号或信用代码",
         ),
         "units.required": ("{field}: is required", "{field}：必填"),
         "units.unknown_grid": (
-            "grid: unknown grid \"{grid}\"; grids are {grids}, see: beiwen grid list",
+            'grid: unknown grid "{grid}"; grids are {grids}, see: beiwen grid list',
             "grid：网格“{grid}”不存在；现有网格：{grids}，见 beiwen grid list",
         ),
         "units.no_grids": ("none yet", "暂无"),
@@ -49,7 +49,7 @@ register(
             "没有要修改的内容；请至少指定一个选项，见 beiwen units edit --help",
         ),
         "units.bad_flag": (
-            "council: \"{value}\" is not yes/no; use 1/0, yes/no or 是/否",
+            'council: "{value}" is not yes/no; use 1/0, yes/no or 是/否',
             "council：“{value}”不是是/否；请用 1/0、yes/no 或 是/否",
         ),
     }
@@ -67,7 +67,18 @@ IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "kind": ("类型", "单位类型"),
     "council": ("联席会成员", "联席会", "共建单位"),
 }
-EXPORT_COLUMNS = ("code", "name", "kind", "category", "grid", "address", "contact", "phone", "opened", "council")
+EXPORT_COLUMNS = (
+    "code",
+    "name",
+    "kind",
+    "category",
+    "grid",
+    "address",
+    "contact",
+    "phone",
+    "opened",
+    "council",
+)
 
 _YES = {"1", "yes", "y", "true", "是", "√"}
 _NO = {"0", "no", "n", "false", "否", ""}
@@ -83,7 +94,10 @@ def _flag(value: str) -> bool:
 
 
 def validate_unit(
-    raw: dict[str, str], known_grids: set[int], default_kind: str | None = None, partial: bool = False
+    raw: dict[str, str],
+    known_grids: set[int],
+    default_kind: str | None = None,
+    partial: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
     """Clean the given fields of one unit; return (clean, reasons). Empty text means 'none'.
 
@@ -161,7 +175,12 @@ def find_unit(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
         return named[0]
     if len(named) > 1:
         raise NotFoundError(
-            t("units.ambiguous", ref=ref, count=len(named), ids=", ".join(str(u["id"]) for u in named))
+            t(
+                "units.ambiguous",
+                ref=ref,
+                count=len(named),
+                ids=", ".join(str(u["id"]) for u in named),
+            )
         )
     raise NotFoundError(t("units.not_found", ref=ref))
 
@@ -265,7 +284,11 @@ def import_units(
     default_kind: str | None = "merchant",
     **options: Any,
 ) -> ImportSummary:
-    kind = parse_choice(UNIT_KINDS, default_kind, "--kind", ALIASES["UNIT_KINDS"]) if default_kind else None
+    kind = (
+        parse_choice(UNIT_KINDS, default_kind, "--kind", ALIASES["UNIT_KINDS"])
+        if default_kind
+        else None
+    )
     return run_import(conn, path, import_spec(conn, kind), **options)
 
 
