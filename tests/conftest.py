@@ -14,9 +14,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner
 
 from beiwen.cli import app
+
+# Typer rebuilds the whole Click command tree on every CliRunner.invoke, which is most of the
+# time a test command takes. The tree is stateless between invocations: build it once.
+_commands: dict[int, Any] = {}
+
+
+def _cached_get_command(typer_app: typer.Typer) -> Any:
+    key = id(typer_app)
+    if key not in _commands:
+        _commands[key] = typer.main.get_command(typer_app)
+    return _commands[key]
+
+
+typer.testing._get_command = _cached_get_command  # type: ignore[attr-defined]
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

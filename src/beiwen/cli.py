@@ -12,7 +12,18 @@ import typer
 from typer.core import TyperGroup
 
 from beiwen import __version__
-from beiwen.commands import State, database, grid, units
+from beiwen.commands import (
+    State,
+    activities,
+    courses,
+    database,
+    doctor,
+    grid,
+    issues,
+    report,
+    rotation,
+    units,
+)
 from beiwen.errors import BeiwenError
 from beiwen.i18n import detect_language, set_language, t
 
@@ -68,10 +79,17 @@ GROUPS: list[tuple[typer.Typer, str, bool]] = [
     (units.app, "units", False),
     (grid.app, "grid", False),
     (database.app, "db", False),
+    (issues.app, "issue", False),
+    (issues.app, "issues", True),
+    (courses.app, "course", False),
+    (activities.app, "activity", False),
+    (rotation.app, "rotation", False),
 ]
 for group, name, hidden in GROUPS:
     app.add_typer(group, name=name, hidden=hidden)
 database.register_root_commands(app)
+doctor.register_root_commands(app)
+report.register_root_commands(app)
 
 
 def version_callback(value: bool) -> None:

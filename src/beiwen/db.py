@@ -14,7 +14,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from beiwen.errors import BeiwenError, DatabaseMissingError
-from beiwen.i18n import t
+from beiwen.i18n import register, t
+
+register(
+    {
+        "db.migration_failed": (
+            "upgrading {path} failed at {names} ({detail}); nothing was changed: keep using the "
+            "previous beiwen version and report this message",
+            "升级 {path} 的表结构在 {names} 失败（{detail}）；数据库未作任何改动：请继续使用旧版 "
+            "beiwen，并报告此消息",
+        ),
+    }
+)
 
 BUSY_TIMEOUT_MS = 30_000
 PRAGMAS = {
@@ -37,8 +48,14 @@ def default_path() -> Path:
 
 def create_private_file(path: Path) -> None:
     """Create `path` (and missing parents, 0700) readable by its owner only (0600)."""
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+    # mkdir(parents=True) would give the intermediate folders the umask's mode, not 0700.
+    missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:  # another beiwen process made it a moment ago
+            continue
+        os.chmod(folder, 0o700)
     fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)
@@ -62,20 +79,38 @@ def open_db(path: Path, *, create: bool = False) -> sqlite3.Connection:
     try:
         for name, value in PRAGMAS.items():
             conn.execute(f"PRAGMA {name} = {value}")
-        migrate(conn)
+        migrate(conn, path)
+    except sqlite3.OperationalError as error:
+        conn.close()
+        if "locked" in str(error):
+            raise  # the translator's "locked by another beiwen process" message fits
+        raise BeiwenError(t("error.not_a_database", path=path, detail=error)) from None
     except sqlite3.DatabaseError as error:
         conn.close()
         raise BeiwenError(t("error.not_a_database", path=path, detail=error)) from None
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
-def migrate(conn: sqlite3.Connection) -> None:
+def migrate(conn: sqlite3.Connection, path: Path | None = None) -> None:
     from beiwen.migrations import apply_pending, pending_names
 
-    if not pending_names(conn):
+    pending = pending_names(conn, path if path is not None else "the database")
+    if not pending:
         return
-    with write(conn):
-        apply_pending(conn)
+    try:
+        with write(conn):
+            apply_pending(conn)
+    except sqlite3.DatabaseError as error:
+        if "locked" in str(error):
+            raise
+        # The file is a beiwen database that this version could not upgrade; write() has
+        # rolled every step back, so the user can keep working with the previous version.
+        raise BeiwenError(
+            t("db.migration_failed", path=path, names=", ".join(pending), detail=error)
+        ) from None
 
 
 @contextmanager

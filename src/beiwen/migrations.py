@@ -41,8 +41,8 @@ def m001_schema(db: Any) -> None:
 STEPS: list[Callable[[Any], None]] = [m001_schema]
 
 
-def pending_names(conn: sqlite3.Connection) -> list[str]:
-    """Names of STEPS not yet applied to `conn`; raises if the file knows newer steps."""
+def pending_names(conn: sqlite3.Connection, path: object = "the database") -> list[str]:
+    """Names of STEPS not yet applied to `conn`; raises if the file (`path`) knows newer steps."""
     exists = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
     ).fetchone()
@@ -60,7 +60,7 @@ def pending_names(conn: sqlite3.Connection) -> list[str]:
         from beiwen.errors import BeiwenError
         from beiwen.i18n import t
 
-        raise BeiwenError(t("error.newer_schema", path="", name=sorted(unknown)[0]))
+        raise BeiwenError(t("error.newer_schema", path=path, name=sorted(unknown)[0]))
     return [name for name in known if name not in applied]
 
 

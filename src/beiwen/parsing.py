@@ -9,7 +9,7 @@ standard library is used, so that every command can afford to import this module
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from beiwen.errors import InvalidInputError
 from beiwen.i18n import register, t
@@ -241,3 +241,125 @@ def mask_phone(phone: str | None) -> str:
         prefix_end = phone.find("-") if "-" in phone[:5] else 3
         hidden = [i for i in digit_positions[:-4] if i > prefix_end]
     return "".join("*" if i in hidden else c for i, c in enumerate(phone))
+
+
+register(
+    {
+        "parse.time": (
+            '{field}: "{value}" is not a time of day; use HH:MM such as 09:30 or 19:00',
+            "{field}：“{value}”不是有效时刻；请用 HH:MM，如 09:30 或 19:00",
+        ),
+        "parse.weekday": (
+            '{field}: "{value}" is not a weekday; use mon..sun, 1-7 (1 = Monday), '
+            "周一..周日 or 星期一..星期日",
+            "{field}：“{value}”不是有效星期；请用 mon..sun、1-7（1 为周一）、"
+            "周一..周日 或 星期一..星期日",
+        ),
+    }
+)
+
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_CHINESE = "一二三四五六日"
+
+
+def parse_time(value: str, field: str = "time") -> time:
+    """`09:30` or `9:30` -> a time of day; anything else (9.30, 930, 25:00) is an error."""
+    match = _CLOCK.fullmatch(value.strip())
+    if match and int(match[1]) <= 23 and int(match[2]) <= 59:
+        return time(int(match[1]), int(match[2]))
+    raise InvalidInputError(t("parse.time", field=field, value=value))
+
+
+def parse_weekday(value: str, field: str = "weekday") -> int:
+    """mon..sun / monday..sunday, 1-7, 周一..周日, 星期一..星期日 (天 for 日) -> 0 (Monday)..6."""
+    text = value.strip().lower()
+    if text in _WEEKDAY_NAMES:
+        return _WEEKDAY_NAMES.index(text)
+    for index, name in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    ):
+        if text == name:
+            return index
+    if re.fullmatch(r"[1-7]", text):
+        return int(text) - 1
+    for prefix in ("周", "星期", "礼拜"):
+        if text.startswith(prefix) and len(text) == len(prefix) + 1:
+            char = text[-1].replace("天", "日")
+            if char in _WEEKDAY_CHINESE:
+                return _WEEKDAY_CHINESE.index(char)
+    raise InvalidInputError(t("parse.weekday", field=field, value=value))
+
+
+# GB 11643-1999 resident ID numbers (公民身份号码): 6-digit region, 8-digit birth date,
+# 3-digit sequence, then a check character over ISO 7064 MOD 11-2.
+register(
+    {
+        "parse.id_number_length": (
+            "{field}: {value} has {length} characters; a resident ID number has 18 "
+            "(17 digits and a check digit or X)",
+            "{field}：{value} 有 {length} 位；"
+            "居民身份证号码应为 18 位（17 位数字加一位校验码或 X）",
+        ),
+        "parse.id_number_chars": (
+            "{field}: {value} must be 17 digits followed by a digit or X",
+            "{field}：{value} 应为 17 位数字加一位数字或 X",
+        ),
+        "parse.id_number_birth": (
+            '{field}: {value} has no real birth date in positions 7-14 ("{birth}"); '
+            "check the number",
+            "{field}：{value} 第 7-14 位“{birth}”不是有效的出生日期；请核对号码",
+        ),
+        "parse.id_number_check": (
+            '{field}: {value} fails the GB 11643 check (last character should be "{expected}"); '
+            "check the number",
+            "{field}：{value} 校验码错误（按 GB 11643 应为“{expected}”）；请核对号码",
+        ),
+    }
+)
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK_CHARS = "10X98765432"
+
+
+def id_number_check_char(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits."""
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK_CHARS[total % 11]
+
+
+def mask_id_number(value: str | None) -> str:
+    """1101**********002X: the first four and last four characters stay."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def parse_id_number(value: str, field: str = "id_number") -> str:
+    """A resident ID number, upper-cased, with a real birth date and a valid check character.
+
+    Error messages show the number masked: they end up in terminals and logs.
+    """
+    number = value.strip().upper()
+    shown = mask_id_number(number)
+    if len(number) != 18:
+        raise InvalidInputError(
+            t("parse.id_number_length", field=field, value=shown, length=len(number))
+        )
+    if not (number[:17].isascii() and number[:17].isdigit()) or number[17] not in "0123456789X":
+        raise InvalidInputError(t("parse.id_number_chars", field=field, value=shown))
+    birth = number[6:14]
+    try:
+        born = date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
+    except ValueError:
+        born = None
+    if born is None or born.year < 1900 or born > now().date():
+        raise InvalidInputError(t("parse.id_number_birth", field=field, value=shown, birth=birth))
+    expected = id_number_check_char(number[:17])
+    if number[17] != expected:
+        raise InvalidInputError(
+            t("parse.id_number_check", field=field, value=shown, expected=expected)
+        )
+    return number

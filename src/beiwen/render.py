@@ -105,8 +105,12 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> Any:
-    """Prefix an apostrophe to text a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    """Prefix an apostrophe to text a spreadsheet would run as a formula (CSV injection).
+
+    Text made of apostrophes and then such a character gets one more too, so that an import,
+    which removes one (`services.importing.unneutralise`), gives back exactly what was stored.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -68,14 +68,21 @@ CREATE TABLE people (
 );
 CREATE INDEX people_name ON people (name);
 
+CREATE UNIQUE INDEX people_id_number ON people (id_number)
+    WHERE id_number IS NOT NULL AND removed_at IS NULL;
+
+-- One row per role a person holds in a grid. Leaving a grid or a role sets `until` instead
+-- of deleting the row, so the people who served a grid in a past month can still be counted.
 CREATE TABLE person_roles (
     person_id  INTEGER NOT NULL REFERENCES people (id),  -- the person
     role       TEXT NOT NULL CHECK (role IN ('grid_worker', 'volunteer', 'party_member',
                    'merchant_rep', 'lawyer', 'mediator', 'social_worker')), -- "N" force role
     grid       INTEGER REFERENCES grids (number),        -- the grid served (NULL: the whole district)
-    since      TEXT,                                     -- when the person started in this role
-    UNIQUE (person_id, role, grid)
+    since      TEXT NOT NULL,                            -- the day the person started in this role, YYYY-MM-DD
+    until      TEXT                                      -- when the person left this role or grid (NULL: serving)
 );
+CREATE UNIQUE INDEX person_roles_serving ON person_roles (person_id, role, coalesce(grid, 0))
+    WHERE until IS NULL;
 CREATE INDEX person_roles_grid ON person_roles (grid);
 
 CREATE TABLE person_skills (
@@ -127,6 +134,7 @@ CREATE TABLE issue_units (
     dispatched_at  TEXT NOT NULL,                         -- when it was sent to this unit
     accepted_at    TEXT,                                  -- when this unit reported in
     transferred_from INTEGER REFERENCES units (id),       -- set when it came by transfer (转单)
+    released_at    TEXT,                                  -- when this unit passed it on by transfer; NULL while it holds it
     PRIMARY KEY (issue_id, unit_id)
 );
 CREATE INDEX issue_units_unit ON issue_units (unit_id);
@@ -137,8 +145,10 @@ CREATE TABLE issue_events (
     at         TEXT NOT NULL,                             -- when it happened (may be back-dated)
     action     TEXT NOT NULL CHECK (action IN ('report', 'dispatch', 'accept', 'resolve', 'close',
                    'reopen', 'transfer', 'comment', 'cancel', 'assign', 'import')), -- what happened
-    unit_id    INTEGER REFERENCES units (id),             -- department concerned
+    unit_id    INTEGER REFERENCES units (id),             -- department concerned (the receiving one of a transfer)
+    from_unit_id INTEGER REFERENCES units (id),           -- the department that passed it on (transfer)
     person_id  INTEGER REFERENCES people (id),            -- person concerned (assign)
+    satisfaction TEXT CHECK (satisfaction IN ('satisfied', 'basic', 'unsatisfied')), -- follow-up result (close)
     note       TEXT,                                      -- what was said or done
     recorded_at TEXT NOT NULL                             -- when it was entered
 );
@@ -223,3 +233,66 @@ INSERT INTO issue_deadlines (category, days) VALUES
     ('property', 7), ('supervision', 5), ('safety', 1), ('vendor', 3), ('fire_lane', 1),
     ('sanitation', 3), ('consumer', 7), ('labour', 15), ('dispute', 10), ('service', 5),
     ('other', 7);
+
+-- Views the monthly report reads, named so that the file also makes sense in Datasette or the
+-- sqlite3 shell. Periods compare as text: every stored time carries +08:00.
+
+CREATE VIEW v_issue_facts AS
+SELECT
+    f.*,
+    round((julianday(f.first_response_at) - julianday(f.reported_at)) * 24, 2)
+        AS response_hours,                           -- hours from report to first response
+    round((julianday(f.handled_at) - julianday(f.reported_at)) * 24, 2)
+        AS resolution_hours,                         -- hours from report to resolution
+    CASE WHEN f.handled_at IS NOT NULL AND f.due_at IS NOT NULL
+        THEN f.handled_at <= f.due_at END AS on_time -- 1 when handled by its due time
+FROM (
+    SELECT
+        i.id,
+        i.title,
+        i.category,
+        i.source,
+        i.grid,
+        i.status,
+        i.reported_at,
+        substr(i.reported_at, 1, 7) AS reported_month,   -- YYYY-MM in Beijing time
+        i.due_at,
+        i.satisfaction,
+        i.closed_at,
+        CASE WHEN i.status IN ('resolved', 'closed')
+            THEN coalesce(i.resolved_at, i.closed_at) END AS handled_at, -- latest resolution
+        CASE WHEN i.status = 'cancelled' THEN i.cancelled_at END AS cancelled_at,
+        CASE
+            WHEN i.first_dispatched_at IS NULL THEN i.first_accepted_at
+            WHEN i.first_accepted_at IS NULL THEN i.first_dispatched_at
+            ELSE min(i.first_dispatched_at, i.first_accepted_at)
+        END AS first_response_at                         -- first whistle or report-in
+    FROM issues i
+) f;
+
+CREATE VIEW v_monthly_issue_stats AS
+SELECT
+    reported_month AS month,
+    sum(status <> 'cancelled') AS collected,             -- reported that month, not cancelled
+    sum(handled_at IS NOT NULL
+        AND handled_at < date(reported_month || '-01', '+1 month') || 'T00:00:00+08:00')
+        AS handled_in_month,                             -- of those, handled within the month
+    sum(handled_at IS NOT NULL) AS handled_to_date,      -- of those, handled by now
+    sum(status = 'cancelled') AS cancelled
+FROM v_issue_facts
+GROUP BY reported_month;
+
+CREATE VIEW v_activity_facts AS
+SELECT
+    a.id,
+    a.title,
+    a.kind,
+    a.date,
+    substr(a.date, 1, 7) AS month,
+    a.lead_unit_id,
+    u.name AS lead_unit,
+    a.enterprises_served,
+    a.enterprises_helped,
+    a.participants
+FROM activities a LEFT JOIN units u ON u.id = a.lead_unit_id
+WHERE a.removed_at IS NULL;

@@ -100,3 +100,194 @@ def display(vocabulary: Vocabulary, key: str | None) -> str:
         return ""
     pair = vocabulary.get(key)
     return label(pair) if pair else key
+
+
+# Courses (课程) and activities (活动). The activity kinds are also the schema's CHECK list.
+COURSE_CATEGORIES: Vocabulary = {
+    "dance": ("dance", "舞蹈"),
+    "music": ("vocal music", "声乐"),
+    "dubbing": ("dubbing and recitation", "配音朗诵"),
+    "sports": ("sports", "体育"),
+    "fashion": ("fashion and posture", "时装形体"),
+    "new_media": ("new media", "新媒体"),
+    "skills": ("vocational skills", "职业技能"),
+    "arts": ("arts and crafts", "文化艺术"),
+    "health": ("health", "健康养生"),
+    "other": ("other", "其他"),
+}
+
+ACTIVITY_KINDS: Vocabulary = {
+    "finance_visit": ("finance-into-enterprises visit", "金融服务进企业"),
+    "policy_briefing": ("policy briefing", "政策宣讲"),
+    "training": ("training", "培训"),
+    "forum": ("government-bank-enterprise forum", "政银企座谈"),
+    "cooperation_meeting": ("cooperation meeting", "合作洽谈会"),
+    "salon": ("enterprise salon", "企业沙龙"),
+    "festival": ("district festival", "商圈活动"),
+    "volunteer": ("volunteer service", "志愿服务"),
+    "party_day": ("Party day", "主题党日"),
+    "other": ("other", "其他"),
+}
+
+ALIASES["COURSE_CATEGORIES"] = {
+    "舞蹈课": "dance",
+    "民族舞": "dance",
+    "音乐": "music",
+    "合唱": "music",
+    "配音": "dubbing",
+    "朗诵": "dubbing",
+    "篮球": "sports",
+    "运动": "sports",
+    "形体": "fashion",
+    "时装": "fashion",
+    "直播": "new_media",
+    "电商": "new_media",
+    "技能": "skills",
+    "文艺": "arts",
+    "书画": "arts",
+    "养生": "health",
+    "其它": "other",
+}
+ALIASES["ACTIVITY_KINDS"] = {
+    "金融进企业": "finance_visit",
+    "金融服务": "finance_visit",
+    "政策宣讲会": "policy_briefing",
+    "宣讲": "policy_briefing",
+    "培训会": "training",
+    "政银企座谈会": "forum",
+    "座谈会": "forum",
+    "合作洽谈": "cooperation_meeting",
+    "洽谈会": "cooperation_meeting",
+    "沙龙": "salon",
+    "业界沙龙": "salon",
+    "购物节": "festival",
+    "美食节": "festival",
+    "节庆活动": "festival",
+    "志愿活动": "volunteer",
+    "党日活动": "party_day",
+    "其它": "other",
+}
+
+
+# Work orders (工单). The keys are also the schema's CHECK lists for the issue tables.
+ISSUE_CATEGORIES: Vocabulary = {
+    "property": ("property dispute", "物业纠纷"),
+    "supervision": ("supervision", "监督管理"),
+    "safety": ("safety and emergencies", "安全应急"),
+    "vendor": ("street vendors", "游摊占道"),
+    "fire_lane": ("fire lane blocked", "消防通道"),
+    "sanitation": ("sanitation", "环境卫生"),
+    "consumer": ("consumer rights", "消费维权"),
+    "labour": ("labour dispute", "劳动纠纷"),
+    "dispute": ("dispute mediation", "矛盾纠纷"),
+    "service": ("everyday services", "便民服务"),
+    "other": ("other", "其他"),
+}
+
+ISSUE_SOURCES: Vocabulary = {
+    "patrol": ("patrol", "网格巡查"),
+    "hotline": ("hotline", "热线电话"),
+    "visit": ("visit", "来访"),
+    "station_315": ("315 consumer-rights station", "315维权工作站"),
+    "mediation": ("mediation centre", "矛盾纠纷调解中心"),
+    "merchant": ("merchant", "商户反映"),
+    "other": ("other", "其他"),
+}
+
+ISSUE_STATUSES: Vocabulary = {
+    "open": ("open", "待派单"),
+    "dispatched": ("dispatched", "已吹哨"),
+    "in_progress": ("in progress", "办理中"),
+    "resolved": ("resolved", "已解决"),
+    "closed": ("closed", "已回访"),
+    "cancelled": ("cancelled", "已撤销"),
+}
+
+SATISFACTION: Vocabulary = {
+    "satisfied": ("satisfied", "满意"),
+    "basic": ("basically satisfied", "基本满意"),
+    "unsatisfied": ("unsatisfied", "不满意"),
+}
+
+ISSUE_ACTIONS: Vocabulary = {
+    "report": ("reported", "上报"),
+    "import": ("imported", "导入"),
+    "dispatch": ("dispatched", "吹哨派单"),
+    "accept": ("reported in", "部门报到"),
+    "transfer": ("transferred", "转单"),
+    "resolve": ("resolved", "协商解决"),
+    "close": ("followed up", "回访"),
+    "reopen": ("reopened", "重新办理"),
+    "comment": ("comment", "备注"),
+    "cancel": ("cancelled", "撤销"),
+    "assign": ("assigned", "指派"),
+}
+
+ALIASES["ISSUE_CATEGORIES"] = {
+    "物业": "property",
+    "物业管理": "property",
+    "监管": "supervision",
+    "市场监管": "supervision",
+    "安全": "safety",
+    "应急": "safety",
+    "安全隐患": "safety",
+    "游摊": "vendor",
+    "流动摊贩": "vendor",
+    "占道经营": "vendor",
+    "游摊占道经营": "vendor",
+    "占用消防通道": "fire_lane",
+    "消防": "fire_lane",
+    "卫生": "sanitation",
+    "环卫": "sanitation",
+    "消费": "consumer",
+    "维权": "consumer",
+    "消费纠纷": "consumer",
+    "劳动": "labour",
+    "劳资纠纷": "labour",
+    "欠薪": "labour",
+    "labor": "labour",
+    "纠纷": "dispute",
+    "调解": "dispute",
+    "纠纷调解": "dispute",
+    "便民": "service",
+    "其它": "other",
+}
+ALIASES["ISSUE_SOURCES"] = {
+    "巡查": "patrol",
+    "跑工单": "patrol",
+    "网格员": "patrol",
+    "热线": "hotline",
+    "电话": "hotline",
+    "12345": "hotline",
+    "上门": "visit",
+    "来访登记": "visit",
+    "315": "station_315",
+    "315维权站": "station_315",
+    "维权工作站": "station_315",
+    "调解中心": "mediation",
+    "商户": "merchant",
+    "商家": "merchant",
+    "其它": "other",
+}
+ALIASES["ISSUE_STATUSES"] = {
+    "待处理": "open",
+    "未派单": "open",
+    "已派单": "dispatched",
+    "处理中": "in_progress",
+    "已报到": "in_progress",
+    "已办结": "resolved",
+    "已处理": "resolved",
+    "已关闭": "closed",
+    "已结案": "closed",
+    "已取消": "cancelled",
+}
+ALIASES["SATISFACTION"] = {
+    "较满意": "basic",
+    "一般": "basic",
+}
+
+CLASS_STATUSES: Vocabulary = {
+    "planned": ("planned", "计划"),
+    "held": ("held", "已开课"),
+    "cancelled": ("cancelled", "已取消"),
+}

@@ -243,6 +243,9 @@ def units_edit(
         raw["council"] = "1" if council else "0"
     unit = edit_unit(connect(ctx), ref, raw)
     sys.stderr.write(t("units.updated", id=unit["id"]) + "\n")
+    from beiwen.commands.rotation import report_vacated
+
+    report_vacated(unit["name"], unit["vacated"])
 
 
 @app.command("retire")
@@ -255,6 +258,9 @@ def units_retire(
 
     unit = retire_unit(connect(ctx), ref)
     sys.stderr.write(t("units.retired", id=unit["id"], name=unit["name"]) + "\n")
+    from beiwen.commands.rotation import report_vacated
+
+    report_vacated(unit["name"], unit["vacated"])
 
 
 @app.command("import")
@@ -262,7 +268,9 @@ def units_import(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(help="Roster file: .csv, .tsv, .xlsx or .xls, English or Chinese headers."),
+        typer.Argument(
+            help="Roster file: .csv, .tsv, .xlsx, .xls or .json, English or Chinese headers."
+        ),
     ],
     kind: Annotated[str, typer.Option(help="Kind for rows without a kind column.")] = "merchant",
     encoding: Annotated[

@@ -1,4 +1,4 @@
-"""Read a roster file (CSV, TSV, XLSX, XLS) as a header and numbered rows of text cells.
+"""Read a roster file (CSV, TSV, XLSX, XLS, JSON) as a header and numbered rows of text cells.
 
 The encoding chain is hand-written because no library does it the way a secretary's files
 need: a BOM decides first, else the whole file must be strict UTF-8, else GB18030 (a
@@ -11,7 +11,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -23,8 +24,8 @@ from beiwen.i18n import register, t
 register(
     {
         "table.bad_format": (
-            '{path}: unsupported file type "{suffix}"; use .csv, .tsv, .xlsx or .xls',
-            "{path}：不支持的文件类型“{suffix}”；请使用 .csv、.tsv、.xlsx 或 .xls",
+            '{path}: unsupported file type "{suffix}"; use .csv, .tsv, .xlsx, .xls or .json',
+            "{path}：不支持的文件类型“{suffix}”；请使用 .csv、.tsv、.xlsx、.xls 或 .json",
         ),
         "table.bad_encoding_name": (
             'unknown encoding "{name}"; use auto, utf-8, utf-8-sig, gb18030, gbk or utf-16',
@@ -58,6 +59,20 @@ register(
             "a cell is longer than {limit} characters",
             "单元格超过 {limit} 个字符",
         ),
+        "table.cannot_read": (
+            "cannot read {path} ({detail}); check the file and its permissions",
+            "无法读取 {path}（{detail}）；请检查文件及其权限",
+        ),
+        "table.bad_json": (
+            "{path}: line {line}: not valid JSON ({detail})",
+            "{path}：第 {line} 行：不是有效的 JSON（{detail}）",
+        ),
+        "table.json_shape": (
+            "{path}: line {line}: expected a JSON array of objects, one per row "
+            "(as beiwen's --format json writes)",
+            "{path}：第 {line} 行：应为 JSON 对象数组，每行一个对象"
+            "（即 beiwen --format json 的输出）",
+        ),
     }
 )
 
@@ -74,6 +89,11 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    # Spreadsheet formats may carry the apostrophe our exports put before formula-like text;
+    # JSON never does, so its cells are taken exactly as written.
+    escaped: bool = True
+    # Releases the open file when the rows are not read to the end (a refused header).
+    close: Callable[[], None] = lambda: None
 
 
 def read_table(
@@ -86,15 +106,25 @@ def read_table(
     if not path.is_file():
         raise BeiwenError(t("error.file_missing", path=path))
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
-        return _read_delimited(path, encoding, "\t" if suffix == ".tsv" else ",", on_bytes)
-    if suffix in (".xlsx", ".xls", ".xlsm", ".ods"):
-        return _read_workbook(path, sheet)
+    try:
+        if suffix in (".csv", ".tsv", ".txt"):
+            return _read_delimited(path, encoding, "\t" if suffix == ".tsv" else ",", on_bytes)
+        if suffix in (".xlsx", ".xls", ".xlsm", ".ods"):
+            return _read_workbook(path, sheet)
+        if suffix == ".json":
+            return _read_json(path, encoding, on_bytes)
+    except OSError as error:
+        raise BeiwenError(t("table.cannot_read", path=path, detail=error.strerror)) from None
     raise InvalidInputError(t("table.bad_format", path=path, suffix=suffix or path.name))
 
 
 def detect_encoding(path: Path) -> str:
-    """BOM, else strict UTF-8 over the whole file, else GB18030."""
+    """BOM, else strict UTF-8 over the whole file, else GB18030.
+
+    A file that is neither is refused here, naming the line where the better of the two
+    readings failed: a UTF-8 file with one stray byte on line 5,001 must be reported as
+    such, not read as GB18030 and refused for a garbled header.
+    """
     with path.open("rb") as handle:
         head = handle.read(4)
         if head.startswith(codecs.BOM_UTF8):
@@ -108,8 +138,33 @@ def detect_encoding(path: Path) -> str:
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "gb18030"
-    return "utf-8"
+            pass
+        else:
+            return "utf-8"
+        bad_lines = []
+        for candidate in ("utf-8", "gb18030"):
+            handle.seek(0)
+            bad_line = _first_undecodable_line(handle, candidate)
+            if bad_line is None:
+                return candidate
+            bad_lines.append(bad_line)
+    raise InvalidInputError(t("table.undecodable_auto", line=max(bad_lines)))
+
+
+def _first_undecodable_line(handle: BinaryIO, encoding: str) -> int | None:
+    """The first line that is not valid `encoding` (b"\\n" only ever ends a line in it)."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    number = 0
+    for number, raw in enumerate(handle, start=1):  # noqa: B007
+        try:
+            decoder.decode(raw)
+        except UnicodeDecodeError:
+            return number
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return max(number, 1)
+    return None
 
 
 def _canonical_encoding(name: str) -> str:
@@ -121,7 +176,7 @@ def _canonical_encoding(name: str) -> str:
 
 def _decoded_lines(
     handle: BinaryIO, encoding: str, auto: bool, on_bytes: Callable[[int], None] | None
-) -> Iterator[str]:
+) -> Generator[str, None, None]:
     """Decode line by line so that an invalid byte names its line."""
     codec = _canonical_encoding(encoding)
     if codec in BYTE_ENCODINGS:
@@ -140,18 +195,27 @@ def _decoded_lines(
                 )
                 raise InvalidInputError(t(key, line=number, encoding=encoding)) from None
         return
-    # Multi-byte-unit encodings (UTF-16/32): decode as a stream; an error names the next line.
-    text = io.TextIOWrapper(handle, encoding=codec, errors="strict", newline="")
-    number = 0
-    try:
-        for number, line in enumerate(text, start=1):  # noqa: B007
-            if number == 1:
-                line = line.lstrip("\ufeff")
-            yield line
-    except UnicodeDecodeError:
-        raise InvalidInputError(
-            t("table.undecodable", line=number + 1, encoding=encoding)
-        ) from None
+    # Multi-byte-unit encodings (UTF-16/32) are decoded as a stream, which reads ahead; bad
+    # units become a marker (a lone surrogate, which no valid decoding yields) so that the
+    # error names the line that holds them rather than the line being read at the time.
+    with io.TextIOWrapper(handle, encoding=codec, errors=_MARK_ERRORS, newline="") as text:
+        for number, line in enumerate(text, start=1):
+            if _UNDECODABLE in line:
+                raise InvalidInputError(t("table.undecodable", line=number, encoding=encoding))
+            yield line.lstrip("\ufeff") if number == 1 else line
+
+
+_UNDECODABLE = "\udfff"
+_MARK_ERRORS = "beiwen.mark_undecodable"
+
+
+def _mark_undecodable(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return _UNDECODABLE, error.end
+
+
+codecs.register_error(_MARK_ERRORS, _mark_undecodable)
 
 
 def _read_delimited(
@@ -166,7 +230,7 @@ def _read_delimited(
     reader = csv.reader(lines, delimiter=delimiter)
     csv.field_size_limit(CELL_LIMIT)
 
-    def records() -> Iterator[tuple[int, list[str]]]:
+    def records() -> Generator[tuple[int, list[str]], None, None]:
         """Yield (first line of the record, cells); a csv error is a one-cell error row."""
         last = 0
         try:
@@ -183,9 +247,11 @@ def _read_delimited(
                     yield start, [_CsvError(detail)]
                     continue
                 start, last = last + 1, reader.line_num
-                if cells:
+                # Blank lines and the ",,,," rows Excel leaves below a table are not rows.
+                if any(cell.strip() for cell in cells):
                     yield start, cells
         finally:
+            lines.close()
             handle.close()
 
     iterator = records()
@@ -194,10 +260,14 @@ def _read_delimited(
     except StopIteration:
         raise InvalidInputError(t("table.empty", path=path)) from None
     header = [cell.lstrip("\ufeff") for cell in first[1]]
-    display = {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "gb18030": "GB18030"}.get(
-        chosen, chosen
+    return Table(
+        header=header, rows=iterator, encoding=_display_encoding(chosen), close=iterator.close
     )
-    return Table(header=header, rows=iterator, encoding=display)
+
+
+def _display_encoding(name: str) -> str:
+    names = {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "gb18030": "GB18030", "gbk": "GBK"}
+    return names.get(name.lower(), name.upper() if name.lower().startswith("utf") else name)
 
 
 class _CsvError(str):
@@ -242,9 +312,10 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
             t("table.no_sheet", path=path, sheet=sheet, sheets=", ".join(names))
         )
     data = workbook.get_sheet_by_name(sheet if sheet is not None else names[0])
-    offset = (data.start or (0, 0))[0]
+    # iter_rows() starts at row 1 even when the data starts lower (it yields the empty rows
+    # above), so the index alone is the row number Excel shows.
     rows = (
-        (offset + index + 1, [cell_text(cell) for cell in cells])
+        (index + 1, [cell_text(cell) for cell in cells])
         for index, cells in enumerate(data.iter_rows())
     )
     header: list[str] | None = None
@@ -270,3 +341,65 @@ def _last_filled(cells: list[str]) -> int:
         if cells[index].strip():
             return index + 1
     return 0
+
+
+def _read_json(path: Path, encoding: str, on_bytes: Callable[[int], None] | None) -> Table:
+    """A JSON array of objects (what `--format json` writes): keys are the header, each
+    object a row, numbered by the line it starts on."""
+    auto = encoding.lower() == "auto"
+    chosen = detect_encoding(path) if auto else encoding
+    with path.open("rb") as handle:
+        text = "".join(_decoded_lines(handle, chosen, auto, on_bytes)).lstrip("\ufeff")
+    if not text.strip():
+        raise InvalidInputError(t("table.empty", path=path))
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInputError(
+            t("table.bad_json", path=path, line=error.lineno, detail=error.msg)
+        ) from None
+    records = _json_records(path, text)
+    if not records:
+        raise InvalidInputError(t("table.empty", path=path))
+    header = list(dict.fromkeys(key for _line, record in records for key in record))
+    rows = ((line, [_json_cell(record.get(key)) for key in header]) for line, record in records)
+    return Table(header=header, rows=rows, encoding=_display_encoding(chosen), escaped=False)
+
+
+def _json_records(path: Path, text: str) -> list[tuple[int, dict[str, object]]]:
+    """The objects of a (valid) JSON array with the line each starts on."""
+    decoder = json.JSONDecoder()
+    position = _skip_space(text, 0)
+    line, counted = 1, 0
+
+    def line_at(index: int) -> int:
+        nonlocal line, counted
+        line += text.count("\n", counted, index)
+        counted = index
+        return line
+
+    if not text.startswith("[", position):
+        raise InvalidInputError(t("table.json_shape", path=path, line=line_at(position)))
+    records: list[tuple[int, dict[str, object]]] = []
+    position = _skip_space(text, position + 1)
+    while not text.startswith("]", position):
+        record, end = decoder.raw_decode(text, position)
+        if not isinstance(record, dict):
+            raise InvalidInputError(t("table.json_shape", path=path, line=line_at(position)))
+        records.append((line_at(position), record))
+        position = _skip_space(text, end)
+        if text.startswith(",", position):
+            position = _skip_space(text, position + 1)
+    return records
+
+
+def _skip_space(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " \t\n\r":
+        index += 1
+    return index
+
+
+def _json_cell(value: object) -> str:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return cell_text(value)

@@ -41,10 +41,53 @@ def _merchants(conn: sqlite3.Connection, folder: Path) -> int:
     return units.import_units(conn, folder / "merchants.csv", default_kind="merchant").inserted
 
 
+def _rotation(conn: sqlite3.Connection, folder: Path) -> int:
+    from beiwen.services import rotation
+
+    # The council's turns for 2024 and 2025, planned as a secretary would plan them.
+    return rotation.plan(conn, "2024-01", 24).changed
+
+
+def _issues(conn: sqlite3.Connection, folder: Path) -> int:
+    from beiwen.services import issues
+
+    return issues.import_issues(conn, folder / "issues_2024.csv").inserted
+
+
+def _people(conn: sqlite3.Connection, folder: Path) -> int:
+    from beiwen.services import people
+
+    return people.import_members(conn, folder / "people.csv").inserted
+
+
+def _courses(conn: sqlite3.Connection, folder: Path) -> int:
+    from beiwen.services import courses
+
+    return courses.demo_courses(conn, folder)
+
+
+def _course_classes(conn: sqlite3.Connection, folder: Path) -> int:
+    from beiwen.services import courses
+
+    return courses.demo_classes(conn, folder)
+
+
+def _activities(conn: sqlite3.Connection, folder: Path) -> int:
+    from beiwen.services import activities
+
+    return activities.demo_activities(conn, folder)
+
+
 DEMO_STEPS: list[tuple[str, Callable[[sqlite3.Connection, Path], int]]] = [
     ("grids", _grids),
     ("council units", _council),
     ("merchants", _merchants),
+    ("rotation months", _rotation),
+    ("work orders", _issues),
+    ("people", _people),
+    ("courses", _courses),
+    ("course classes", _course_classes),
+    ("activities", _activities),
 ]
 
 

@@ -19,7 +19,10 @@ from typing import Any
 
 from beiwen.errors import BeiwenError, ImportRejectedError, InvalidInputError
 from beiwen.i18n import register, t
-from beiwen.io.tables import is_csv_error, read_table
+from beiwen.io.tables import Table, is_csv_error, read_table
+
+# The column --rejects adds; a corrected rejects file is imported again with it still there.
+REJECTS_ERROR_COLUMN = ("error", "错误")
 
 register(
     {
@@ -62,7 +65,7 @@ register(
             "--skip-invalid needs --rejects PATH to keep the rows it skips",
             "--skip-invalid 需要同时指定 --rejects PATH 以保存被跳过的行",
         ),
-        "import.error_column": ("error", "错误"),
+        "import.error_column": REJECTS_ERROR_COLUMN,
     }
 )
 
@@ -118,10 +121,10 @@ def resolve_header(header: list[str], spec: ImportSpec) -> list[str | None]:
     accepted = ", ".join(f"{c} ({'/'.join(a)})" if a else c for c, a in spec.columns.items())
     for name in header:
         key = normalise_header(name)
-        if not key:
+        found = lookup.get(key)
+        if not key or (found is None and name.strip() in REJECTS_ERROR_COLUMN):
             mapping.append(None)
             continue
-        found = lookup.get(key)
         if found is None:
             raise InvalidInputError(t("import.unknown_column", column=name, accepted=accepted))
         if found in seen:
@@ -144,12 +147,13 @@ def resolve_header(header: list[str], spec: ImportSpec) -> list[str | None]:
     return mapping
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # as beiwen.render.neutralise
 
 
 def unneutralise(cell: str) -> str:
-    """Undo the apostrophe our exports put before = + - @ (Excel's text marker)."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in _FORMULA_STARTS:
+    """Undo the apostrophe our exports put before text a spreadsheet would run as a formula
+    (= + - @ after any apostrophes: render.neutralise adds exactly one, this removes it)."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_STARTS):
         return cell[1:]
     return cell
 
@@ -170,19 +174,38 @@ def run_import(
     if skip_invalid and rejects is None:
         raise InvalidInputError(t("import.rejects_needed"))
     table = read_table(path, encoding=encoding, sheet=sheet, on_bytes=on_bytes)
+    try:
+        return _import_rows(conn, path, spec, table, dry_run, skip_invalid, rejects)
+    finally:
+        table.close()
+
+
+def _import_rows(
+    conn: sqlite3.Connection,
+    path: Path,
+    spec: ImportSpec,
+    table: Table,
+    dry_run: bool,
+    skip_invalid: bool,
+    rejects: Path | None,
+) -> ImportSummary:
     mapping = resolve_header(table.header, spec)
     width = len(table.header)
     summary = ImportSummary(path=str(path), encoding=table.encoding, dry_run=dry_run)
     bad_rows: list[tuple[list[str], str]] = []
     first_line_of: dict[tuple[str, str], int] = {}
+    seen = 0  # every row, also the valid ones left unwritten once the import is refused
     conn.execute("BEGIN IMMEDIATE")
     try:
         for line, cells in table.rows:
+            seen += 1
             problems = _row_problems(line, cells, width, mapping, table.header)
             clean: dict[str, Any] = {}
             if not problems:
                 raw = {
                     canonical: unneutralise(cells[index].strip())
+                    if table.escaped
+                    else cells[index].strip()
                     for index, canonical in enumerate(mapping)
                     if canonical is not None
                 }
@@ -212,11 +235,11 @@ def run_import(
                 continue  # the import will be refused: validate on, write no more
             outcome = spec.write(conn, clean)
             setattr(summary, outcome, getattr(summary, outcome) + 1)
-        if summary.total == 0:
+        if seen == 0:
             raise InvalidInputError(t("import.no_rows", path=path))
         if summary.errors and not skip_invalid:
             raise ImportRejectedError(
-                t("import.rejected", path=path, bad=summary.rejected, total=summary.total),
+                t("import.rejected", path=path, bad=summary.rejected, total=seen),
                 details=summary.errors,
             )
         if dry_run:
@@ -250,12 +273,19 @@ def _row_problems(
 
 
 def write_rejects(path: Path, header: list[str], rows: list[tuple[list[str], str]]) -> None:
-    """The skipped rows with their reasons, as UTF-8-with-BOM CSV that Excel opens."""
+    """The skipped rows with their reasons, as UTF-8-with-BOM CSV that Excel opens.
+
+    The reason always sits in the error column: short rows are padded, and the extra cells of
+    a long row follow the reason, so that nothing the file held is lost.
+    """
+    width = len(header)
     try:
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow([*header, t("import.error_column")])
             for cells, reason in rows:
-                writer.writerow([*cells, reason])
+                kept = [] if is_csv_error(cells) is not None else list(cells)
+                kept += [""] * (width - len(kept))
+                writer.writerow([*kept[:width], reason, *kept[width:]])
     except OSError as error:
         raise BeiwenError(t("error.cannot_write", path=path, detail=error.strerror)) from None

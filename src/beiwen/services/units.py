@@ -48,6 +48,12 @@ register(
             "nothing to change; pass at least one option, see: beiwen units edit --help",
             "没有要修改的内容；请至少指定一个选项，见 beiwen units edit --help",
         ),
+        "units.import_ambiguous": (
+            'name: "{name}" matches {count} units (ids {ids}); add the credit code column, '
+            "or rename one with: beiwen units edit ID --name NEW",
+            "name：“{name}”对应 {count} 个单位（编号 {ids}）；请在文件中加上信用代码，"
+            "或用 beiwen units edit 编号 --name 新名称 改名",
+        ),
         "units.bad_flag": (
             'council: "{value}" is not yes/no; use 1/0, yes/no or 是/否',
             "council：“{value}”不是是/否；请用 1/0、yes/no 或 是/否",
@@ -139,8 +145,11 @@ def validate_unit(
                 reasons.append(t("units.required", field="kind"))
         if not clean.get("name") and not any(r.startswith("name") for r in reasons):
             reasons.append(t("units.required", field="name"))
-    elif "name" in raw and not clean.get("name"):
-        reasons.append(t("units.required", field="name"))
+    else:
+        # Name and kind can be changed, never cleared.
+        for required in ("name", "kind"):
+            if required in raw and not raw[required].strip():
+                reasons.append(t("units.required", field=required))
     if "council" in clean:
         clean["council"] = 1 if clean["council"] else 0
     return clean, reasons
@@ -216,9 +225,14 @@ def edit_unit(conn: sqlite3.Connection, ref: str, raw: dict[str, str]) -> dict[s
             clean["council_since"] = iso(now())
         clean["updated_at"] = iso(now())
         repo.update_unit(conn, unit["id"], clean)
+        vacated: list[str] = []
+        if clean.get("council") == 0 and unit["council"]:
+            from beiwen.services.rotation import current_month, vacate_future_months
+
+            vacated = vacate_future_months(conn, unit["id"], current_month(), "left")
         updated = repo.get_unit(conn, unit["id"])
     assert updated is not None
-    return updated
+    return {**updated, "vacated": vacated}
 
 
 def retire_unit(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
@@ -228,7 +242,10 @@ def retire_unit(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
             raise ConflictError(t("units.already_retired", id=unit["id"], name=unit["name"]))
         stamp = iso(now())
         repo.update_unit(conn, unit["id"], {"retired_at": stamp, "updated_at": stamp})
-    return {**unit, "retired_at": stamp}
+        from beiwen.services.rotation import current_month, vacate_future_months
+
+        vacated = vacate_future_months(conn, unit["id"], current_month())
+    return {**unit, "retired_at": stamp, "vacated": vacated}
 
 
 def list_units(conn: sqlite3.Connection, **filters: Any) -> list[dict[str, Any]]:
@@ -245,7 +262,16 @@ def import_spec(conn: sqlite3.Connection, default_kind: str | None) -> ImportSpe
     known_grids = set(grid_repo.grid_numbers(conn))
 
     def validate(raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
-        return validate_unit(raw, known_grids, default_kind)
+        clean, reasons = validate_unit(raw, known_grids, default_kind)
+        if not reasons and not clean.get("code"):
+            # Without a code the name is the key; a name two units share names neither.
+            named = repo.units_by_name(conn, clean["name"])
+            if len(named) > 1:
+                ids = ", ".join(str(unit["id"]) for unit in named)
+                reasons.append(
+                    t("units.import_ambiguous", name=clean["name"], count=len(named), ids=ids)
+                )
+        return clean, reasons
 
     def key(clean: dict[str, Any]) -> tuple[str, str] | None:
         return ("code", clean["code"]) if clean.get("code") else ("name", clean["name"])

@@ -1,0 +1,300 @@
+"""`beiwen activity`: the log of events and services (活动、服务) and what they achieved."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from beiwen.commands import FORMAT_HELP, connect
+from beiwen.i18n import register, t
+
+app = typer.Typer(
+    help="Activities (活动): finance visits, policy briefings, trainings, forums, salons, "
+    "festivals and other services, with the enterprises and people they reached.",
+    no_args_is_help=True,
+)
+
+register(
+    {
+        "activity.added": ("added activity {id}", "已添加活动 {id}"),
+        "activity.updated": ("updated activity {id}", "已更新活动 {id}"),
+        "activity.removed": ("removed activity {id} ({title})", "已删除活动 {id}（{title}）"),
+        "activity.import_summary": (
+            "{prefix}{inserted} inserted, {updated} updated, {unchanged} unchanged, "
+            "{rejected} rejected",
+            "{prefix}新增 {inserted}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}",
+        ),
+        "activity.dry_run_prefix": ("dry run, nothing written: ", "试运行，未写入："),
+        "activity.rejects_written": (
+            "rejected rows written to {path}",
+            "被拒绝的行已写入 {path}",
+        ),
+    }
+)
+
+KIND_HELP = (
+    "finance_visit (金融服务进企业), policy_briefing (政策宣讲), training (培训), forum "
+    "(政银企座谈), cooperation_meeting (合作洽谈会), salon (企业沙龙), festival (商圈活动), "
+    "volunteer (志愿服务), party_day (主题党日) or other (其他)."
+)
+UNIT_HELP = "a unit id, credit code or exact name (see: beiwen units list)"
+
+H_ID = ("ID", "编号")
+H_DATE = ("Date", "日期")
+H_KIND = ("Kind", "类型")
+H_TITLE = ("Title", "标题")
+H_LEAD = ("Lead unit", "牵头单位")
+H_PARTNERS = ("Partners", "合作单位")
+H_SERVED = ("Enterprises served", "服务企业")
+H_HELPED = ("Enterprises helped", "解决问题企业")
+H_PARTICIPANTS = ("Participants", "参与人数")
+H_OUTCOME = ("Outcome", "成效")
+H_REMOVED = ("Removed", "删除时间")
+H_CREATED = ("Created", "创建时间")
+COUNT_KEYS = ("enterprises_served", "enterprises_helped", "participants")
+
+
+def _given(**options: Any) -> dict[str, str]:
+    return {key: str(value) for key, value in options.items() if value is not None}
+
+
+def _columns() -> list[Any]:
+    from beiwen.render import Column
+    from beiwen.vocab import ACTIVITY_KINDS, display
+
+    return [
+        Column("id", H_ID, justify="right"),
+        Column("date", H_DATE),
+        Column("kind", H_KIND, lambda v: display(ACTIVITY_KINDS, v)),
+        Column("title", H_TITLE),
+        Column("lead_unit", H_LEAD),
+        Column("partners", H_PARTNERS),
+        Column("enterprises_served", H_SERVED, justify="right"),
+        Column("enterprises_helped", H_HELPED, justify="right"),
+        Column("participants", H_PARTICIPANTS, justify="right"),
+        Column("outcome", H_OUTCOME),
+    ]
+
+
+@app.command("add")
+def activity_add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="Title of the activity.")],
+    kind: Annotated[str, typer.Option(help=KIND_HELP)],
+    date: Annotated[
+        str, typer.Option(help="The day it took place: 2024-08-03 (not in the future).")
+    ],
+    lead_unit: Annotated[
+        str | None,
+        typer.Option(help=f"Leading unit, {UNIT_HELP}. Default: the month's duty unit."),
+    ] = None,
+    partner: Annotated[
+        list[str] | None, typer.Option(help=f"A partner unit, {UNIT_HELP}; repeat for more.")
+    ] = None,
+    enterprises_served: Annotated[
+        str | None, typer.Option(help="Enterprises served (default 0).")
+    ] = None,
+    enterprises_helped: Annotated[
+        str | None, typer.Option(help="Enterprises whose problem was solved (default 0).")
+    ] = None,
+    participants: Annotated[
+        str | None, typer.Option(help="People taking part (default 0).")
+    ] = None,
+    outcome: Annotated[str | None, typer.Option(help="What came of it.")] = None,
+) -> None:
+    """Log an activity and print its id."""
+    from beiwen.services.activities import add_activity
+
+    raw = _given(
+        title=title,
+        kind=kind,
+        date=date,
+        lead_unit_id=lead_unit,
+        enterprises_served=enterprises_served,
+        enterprises_helped=enterprises_helped,
+        participants=participants,
+        outcome=outcome,
+    )
+    result = add_activity(connect(ctx), raw, partner or [])
+    sys.stdout.write(f"{result.id}\n")
+    for notice in result.notices:
+        sys.stderr.write(notice + "\n")
+    sys.stderr.write(t("activity.added", id=result.id) + "\n")
+
+
+@app.command("list")
+def activity_list(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option(help="Only this month: 2024-08.")] = None,
+    year: Annotated[str | None, typer.Option(help="Only this year: 2024.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this kind.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include removed activities.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
+) -> None:
+    """List activities in date order, with totals."""
+    from beiwen.render import check_format, emit
+    from beiwen.services.activities import list_activities
+
+    fmt = check_format(fmt)
+    found = list_activities(connect(ctx), month=month, year=year, kind=kind, include_removed=all_)
+    footer = None
+    if found:
+        counted = [row for row in found if not row["removed_at"]]
+        footer = {
+            "title": f"{t('render.total')} {len(counted)}",
+            **{key: sum(row[key] for row in counted) for key in COUNT_KEYS},
+        }
+    columns = _columns()
+    if all_:
+        from beiwen.render import Column
+
+        columns.append(Column("removed_at", H_REMOVED, lambda v: (v or "")[:10]))
+    emit(found, fmt, columns, footer=footer)
+
+
+@app.command("show")
+def activity_show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Activity id.")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Show one activity."""
+    from beiwen.render import check_format, record, show, to_json
+    from beiwen.services.activities import activity_detail
+    from beiwen.vocab import ACTIVITY_KINDS, display
+
+    fmt = check_format(fmt, ("table", "json"))
+    activity = activity_detail(connect(ctx), ref)
+    if fmt == "json":
+        sys.stdout.write(to_json(activity) + "\n")
+        return
+    show(
+        record(
+            [
+                (H_ID, activity["id"]),
+                (H_TITLE, activity["title"]),
+                (H_KIND, display(ACTIVITY_KINDS, activity["kind"])),
+                (H_DATE, activity["date"]),
+                (H_LEAD, activity["lead_unit"]),
+                (H_PARTNERS, activity["partners"]),
+                (H_SERVED, activity["enterprises_served"]),
+                (H_HELPED, activity["enterprises_helped"]),
+                (H_PARTICIPANTS, activity["participants"]),
+                (H_OUTCOME, activity["outcome"]),
+                (H_CREATED, activity["created_at"]),
+                (H_REMOVED, activity["removed_at"]),
+            ]
+        )
+    )
+
+
+@app.command("edit")
+def activity_edit(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Activity id.")],
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    kind: Annotated[str | None, typer.Option(help="New kind.")] = None,
+    date: Annotated[str | None, typer.Option(help="New date.")] = None,
+    lead_unit: Annotated[
+        str | None, typer.Option(help=f"New lead unit, {UNIT_HELP} ('' to clear).")
+    ] = None,
+    partner: Annotated[
+        list[str] | None,
+        typer.Option(help="Partner unit; the ones given replace the stored partners."),
+    ] = None,
+    clear_partners: Annotated[
+        bool, typer.Option("--clear-partners", help="Remove all partner units.")
+    ] = False,
+    enterprises_served: Annotated[str | None, typer.Option(help="New count.")] = None,
+    enterprises_helped: Annotated[str | None, typer.Option(help="New count.")] = None,
+    participants: Annotated[str | None, typer.Option(help="New count.")] = None,
+    outcome: Annotated[str | None, typer.Option(help="New outcome ('' to clear).")] = None,
+) -> None:
+    """Change fields of an activity."""
+    from beiwen.services.activities import edit_activity
+
+    raw = _given(
+        title=title,
+        kind=kind,
+        date=date,
+        lead_unit_id=lead_unit,
+        enterprises_served=enterprises_served,
+        enterprises_helped=enterprises_helped,
+        participants=participants,
+        outcome=outcome,
+    )
+    activity = edit_activity(connect(ctx), ref, raw, partner, clear_partners)
+    sys.stderr.write(t("activity.updated", id=activity["id"]) + "\n")
+
+
+@app.command("remove")
+def activity_remove(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Activity id.")],
+) -> None:
+    """Remove an activity (soft: kept, hidden from lists and reports; see list --all)."""
+    from beiwen.services.activities import remove_activity
+
+    activity = remove_activity(connect(ctx), ref)
+    sys.stderr.write(t("activity.removed", id=activity["id"], title=activity["title"]) + "\n")
+
+
+@app.command("import")
+def activity_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Activity log (.csv/.xlsx): title, kind, date, lead_unit, partners (separated "
+            "by 、 or ;), enterprises_served, enterprises_helped, participants, outcome."
+        ),
+    ],
+    encoding: Annotated[
+        str, typer.Option(help="auto (BOM, else UTF-8, else GB18030), or a name such as gb18030.")
+    ] = "auto",
+    sheet: Annotated[
+        str | None, typer.Option(help="Sheet of a workbook (default: the first).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and count, write nothing.")
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Write the valid rows, put the bad ones in --rejects."),
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option(help="CSV file for rows skipped by --skip-invalid.")
+    ] = None,
+) -> None:
+    """Import an activity log, all or nothing; rows match stored ones by title and date."""
+    from beiwen.services.activities import import_activities
+
+    summary = import_activities(
+        connect(ctx),
+        file,
+        encoding=encoding,
+        sheet=sheet,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+    )
+    if summary.encoding:
+        sys.stderr.write(t("table.encoding_used", path=file, encoding=summary.encoding) + "\n")
+    for line in summary.errors:
+        sys.stderr.write(line + "\n")
+    if summary.rejected and rejects is not None:
+        sys.stderr.write(t("activity.rejects_written", path=rejects) + "\n")
+    sys.stdout.write(
+        t(
+            "activity.import_summary",
+            prefix=t("activity.dry_run_prefix") if dry_run else "",
+            inserted=summary.inserted,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            rejected=summary.rejected,
+        )
+        + "\n"
+    )

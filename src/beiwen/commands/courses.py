@@ -1,0 +1,640 @@
+"""`beiwen course`: free public-benefit courses, their terms (期), classes (堂) and attendance."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from beiwen.commands import FORMAT_HELP, SHOW_PII_HELP, connect
+from beiwen.i18n import register, t
+
+app = typer.Typer(
+    help="Courses (课程): free public-benefit courses, their terms, classes and attendance.",
+    no_args_is_help=True,
+)
+term_app = typer.Typer(help="Terms (期) of a course.", no_args_is_help=True)
+class_app = typer.Typer(
+    help="Classes (堂): record, list, show and correct them.", no_args_is_help=True
+)
+app.add_typer(term_app, name="term")
+app.add_typer(class_app, name="class")
+
+register(
+    {
+        "course.added": ("added course {id}", "已添加课程 {id}"),
+        "course.updated": ("updated course {id}", "已更新课程 {id}"),
+        "course.partner_text": (
+            'partner "{partner}" is not in the unit register; kept as text',
+            "合作方“{partner}”不在单位名录中；按文字保存",
+        ),
+        "course.term_added": ("added term {id}", "已添加第 {id} 号期次"),
+        "course.class_added": ("recorded class {id}", "已登记课堂 {id}"),
+        "course.class_updated": ("updated class {id}", "已更新课堂 {id}"),
+        "course.attend_summary": (
+            "class {id}: {added} added, {unchanged} already on the roster; attendance {attendance}",
+            "课堂 {id}：新增 {added} 人，{unchanged} 人已在名单中；出勤 {attendance} 人",
+        ),
+        "course.became_held": (
+            "class {id} was planned and is now recorded as held",
+            "课堂 {id} 原为计划课，现登记为已开课",
+        ),
+        "course.planned": ("planned {count} classes", "已安排 {count} 堂课"),
+        "course.import_summary": (
+            "{prefix}{inserted} inserted, {updated} updated, {unchanged} unchanged, "
+            "{rejected} rejected",
+            "{prefix}新增 {inserted}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}",
+        ),
+        "course.dry_run_prefix": ("dry run, nothing written: ", "试运行，未写入："),
+        "course.rejects_written": ("rejected rows written to {path}", "被拒绝的行已写入 {path}"),
+    }
+)
+
+H_ID = ("ID", "编号")
+H_NAME = ("Name", "名称")
+H_COURSE = ("Course", "课程")
+H_CATEGORY = ("Category", "类别")
+H_PARTNER = ("Partner", "合作方")
+H_TEACHER = ("Teacher", "老师")
+H_VENUE = ("Venue", "地点")
+H_CAPACITY = ("Capacity", "容量")
+H_TERMS = ("Terms", "期数")
+H_TERM = ("Term", "期")
+H_HELD = ("Held", "已开课")
+H_PLANNED = ("Planned", "计划")
+H_ATTENDANCE = ("Attendance", "出勤人次")
+H_AVERAGE = ("Average", "平均出勤")
+H_FILL = ("Fill rate", "满员率")
+H_START = ("Start", "开始")
+H_END = ("End", "结束")
+H_WHEN = ("Time", "时间")
+H_STATUS = ("Status", "状态")
+H_OVER = ("Over capacity", "超员")
+H_SOURCE = ("Counted from", "出勤来源")
+H_NOTE = ("Note", "备注")
+H_PHONE = ("Phone", "电话")
+H_CREATED = ("Created", "创建时间")
+_WEEKDAYS = (("Mon", "周一"), ("Tue", "周二"), ("Wed", "周三"), ("Thu", "周四"), ("Fri", "周五"),
+             ("Sat", "周六"), ("Sun", "周日"))  # fmt: skip
+_SOURCES = {"roster": ("roster", "签到名单"), "count": ("head count", "人数登记")}
+
+IMPORT_OPTIONS_HELP = {
+    "encoding": "auto (BOM, else UTF-8, else GB18030), or a name such as gb18030.",
+    "sheet": "Sheet of a workbook (default: the first).",
+    "dry_run": "Validate and count, write nothing.",
+    "skip_invalid": "Write the valid rows, put the bad ones in --rejects.",
+    "rejects": "CSV file for rows skipped by --skip-invalid.",
+}
+
+
+def _when(starts_at: str | None) -> str:
+    """`2024-08-03T09:30:00+08:00` -> `2024-08-03 09:30 Sat` (周六 in Chinese)."""
+    if not starts_at:
+        return ""
+    from datetime import date
+
+    from beiwen.i18n import label
+
+    weekday = date.fromisoformat(starts_at[:10]).weekday()
+    return f"{starts_at[:10]} {starts_at[11:16]} {label(_WEEKDAYS[weekday])}"
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}%"
+
+
+def _given(**options: Any) -> dict[str, str]:
+    """The options the user actually passed, as text for the shared validators."""
+    return {key: str(value) for key, value in options.items() if value is not None}
+
+
+def _course_columns() -> list[Any]:
+    from beiwen.render import Column
+    from beiwen.vocab import COURSE_CATEGORIES, display
+
+    return [
+        Column("id", H_ID, justify="right"),
+        Column("name", H_NAME),
+        Column("category", H_CATEGORY, lambda v: display(COURSE_CATEGORIES, v)),
+        Column("partner", H_PARTNER),
+        Column("teacher", H_TEACHER),
+        Column("capacity", H_CAPACITY, justify="right"),
+        Column("terms", H_TERMS, justify="right"),
+        Column("held", H_HELD, justify="right"),
+        Column("planned", H_PLANNED, justify="right"),
+        Column("attendance", H_ATTENDANCE, justify="right"),
+        Column("average_attendance", H_AVERAGE, justify="right"),
+        Column("fill_rate", H_FILL, _percent, justify="right"),
+    ]
+
+
+def _class_columns(with_course: bool = True) -> list[Any]:
+    from beiwen.render import Column, cell
+    from beiwen.vocab import CLASS_STATUSES, display
+
+    columns = [
+        Column("id", H_ID, justify="right"),
+        Column("starts_at", H_WHEN, _when),
+        Column("course", H_COURSE),
+        Column("term", H_TERM),
+        Column("status", H_STATUS, lambda v: display(CLASS_STATUSES, v)),
+        Column("venue", H_VENUE),
+        Column("attendance", H_ATTENDANCE, justify="right"),
+        Column("capacity", H_CAPACITY, justify="right"),
+        Column("over_capacity", H_OVER, lambda v: cell(bool(v))),
+        Column("note", H_NOTE),
+    ]
+    return columns if with_course else [c for c in columns if c.key != "course"]
+
+
+def _notices(lines: list[str]) -> None:
+    for line in lines:
+        sys.stderr.write(line + "\n")
+
+
+def _import_report(summary: Any, file: Path, dry_run: bool, rejects: Path | None) -> None:
+    if summary.encoding:
+        sys.stderr.write(t("table.encoding_used", path=file, encoding=summary.encoding) + "\n")
+    _notices(summary.errors)
+    if summary.rejected and rejects is not None:
+        sys.stderr.write(t("course.rejects_written", path=rejects) + "\n")
+    sys.stdout.write(
+        t(
+            "course.import_summary",
+            prefix=t("course.dry_run_prefix") if dry_run else "",
+            inserted=summary.inserted,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            rejected=summary.rejected,
+        )
+        + "\n"
+    )
+
+
+# Courses ---------------------------------------------------------------------------------
+
+CATEGORY_HELP = (
+    "dance, music, dubbing, sports, fashion, new_media, skills, arts, health or other "
+    "(or the Chinese label: 舞蹈, 声乐, 配音朗诵, 体育, 时装形体, 新媒体 ...)."
+)
+
+
+@app.command("add")
+def course_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Name of the course (课程名称), unique.")],
+    category: Annotated[str | None, typer.Option(help=CATEGORY_HELP)] = None,
+    partner: Annotated[
+        str | None,
+        typer.Option(
+            help="Partner: a unit (id, credit code or exact name), else free text such as a "
+            "social-work organisation or charity."
+        ),
+    ] = None,
+    teacher: Annotated[str | None, typer.Option(help="Teacher.")] = None,
+    venue: Annotated[str | None, typer.Option(help="Usual venue.")] = None,
+    capacity: Annotated[str | None, typer.Option(help="Seats per class (at least 1).")] = None,
+) -> None:
+    """Add a course and print its id."""
+    from beiwen.services.courses import add_course, find_course
+
+    conn = connect(ctx)
+    raw = _given(
+        name=name,
+        category=category,
+        partner=partner,
+        teacher=teacher,
+        venue=venue,
+        capacity=capacity,
+    )
+    course_id = add_course(conn, raw)
+    sys.stdout.write(f"{course_id}\n")
+    course = find_course(conn, str(course_id))
+    if course["partner_text"]:
+        sys.stderr.write(t("course.partner_text", partner=course["partner_text"]) + "\n")
+    sys.stderr.write(t("course.added", id=course_id) + "\n")
+
+
+@app.command("edit")
+def course_edit(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Course id or exact name.")],
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    category: Annotated[str | None, typer.Option(help="New category ('' to clear).")] = None,
+    partner: Annotated[str | None, typer.Option(help="New partner ('' to clear).")] = None,
+    teacher: Annotated[str | None, typer.Option(help="New teacher ('' to clear).")] = None,
+    venue: Annotated[str | None, typer.Option(help="New usual venue ('' to clear).")] = None,
+    capacity: Annotated[str | None, typer.Option(help="New capacity ('' to clear).")] = None,
+) -> None:
+    """Change fields of a course."""
+    from beiwen.services.courses import edit_course
+
+    raw = _given(
+        name=name,
+        category=category,
+        partner=partner,
+        teacher=teacher,
+        venue=venue,
+        capacity=capacity,
+    )
+    course = edit_course(connect(ctx), ref, raw)
+    if partner and course["partner_text"]:
+        sys.stderr.write(t("course.partner_text", partner=course["partner_text"]) + "\n")
+    sys.stderr.write(t("course.updated", id=course["id"]) + "\n")
+
+
+@app.command("list")
+def course_list(
+    ctx: typer.Context,
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
+) -> None:
+    """List courses with terms, classes held and planned, attendance and fill rate."""
+    from beiwen.render import check_format, emit
+    from beiwen.services.courses import list_courses
+
+    fmt = check_format(fmt)
+    found = list_courses(connect(ctx), category)
+    footer = None
+    if found:
+        footer = {
+            "name": t("render.total"),
+            **{k: sum(row[k] for row in found) for k in ("held", "planned", "attendance")},
+        }
+    emit(found, fmt, _course_columns(), footer=footer)
+
+
+@app.command("show")
+def course_show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Course id or exact name.")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Show a course: its details, totals, terms and classes."""
+    from beiwen.i18n import label
+    from beiwen.render import Column, build_table, check_format, record, show, to_json
+    from beiwen.services.courses import course_detail
+    from beiwen.vocab import COURSE_CATEGORIES, display
+
+    fmt = check_format(fmt, ("table", "json"))
+    course = course_detail(connect(ctx), ref)
+    if fmt == "json":
+        sys.stdout.write(to_json(course) + "\n")
+        return
+    show(
+        record(
+            [
+                (H_ID, course["id"]),
+                (H_NAME, course["name"]),
+                (H_CATEGORY, display(COURSE_CATEGORIES, course["category"])),
+                (H_PARTNER, course["partner"]),
+                (H_TEACHER, course["teacher"]),
+                (H_VENUE, course["venue"]),
+                (H_CAPACITY, course["capacity"]),
+                (H_TERMS, course["terms"]),
+                (H_HELD, course["held"]),
+                (H_PLANNED, course["planned"]),
+                (H_ATTENDANCE, course["attendance"]),
+                (H_AVERAGE, course["average_attendance"]),
+                (H_FILL, _percent(course["fill_rate"])),
+                (H_CREATED, course["created_at"]),
+            ]
+        )
+    )
+    if course["term_list"]:
+        show(
+            build_table(
+                course["term_list"],
+                [
+                    Column("id", H_ID, justify="right"),
+                    Column("name", H_TERM),
+                    Column("start_date", H_START),
+                    Column("end_date", H_END),
+                    Column("held", H_HELD, justify="right"),
+                    Column("planned", H_PLANNED, justify="right"),
+                    Column("attendance", H_ATTENDANCE, justify="right"),
+                ],
+                title=label(H_TERMS),
+            )
+        )
+    if course["classes"]:
+        show(
+            build_table(
+                course["classes"],
+                _class_columns(with_course=False),
+                title=label(("Classes", "课堂")),
+            )
+        )
+
+
+@app.command("import")
+def course_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Course catalogue (.csv/.xlsx): name, category, partner, teacher, venue, "
+            "capacity (or 课程, 类别, 合作单位, 老师, 地点, 容量)."
+        ),
+    ],
+    encoding: Annotated[str, typer.Option(help=IMPORT_OPTIONS_HELP["encoding"])] = "auto",
+    sheet: Annotated[str | None, typer.Option(help=IMPORT_OPTIONS_HELP["sheet"])] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=IMPORT_OPTIONS_HELP["dry_run"])
+    ] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help=IMPORT_OPTIONS_HELP["skip_invalid"])
+    ] = False,
+    rejects: Annotated[Path | None, typer.Option(help=IMPORT_OPTIONS_HELP["rejects"])] = None,
+) -> None:
+    """Import a course catalogue: new names are added, known names updated; all or nothing."""
+    from beiwen.services.courses import import_courses
+
+    summary = import_courses(
+        connect(ctx),
+        file,
+        encoding=encoding,
+        sheet=sheet,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+    )
+    _import_report(summary, file, dry_run, rejects)
+
+
+# Terms -----------------------------------------------------------------------------------
+
+
+@term_app.command("add")
+def course_term_add(
+    ctx: typer.Context,
+    course: Annotated[str, typer.Argument(help="Course id or exact name.")],
+    name: Annotated[str, typer.Argument(help="Term name, e.g. 第一期.")],
+    start: Annotated[str, typer.Option(help="First day: 2024-03-05, 2024/3/5 or 2024年3月5日.")],
+    end: Annotated[str | None, typer.Option(help="Last day (optional).")] = None,
+) -> None:
+    """Add a term (期) to a course and print its id."""
+    from beiwen.services.courses import add_term
+
+    term_id = add_term(connect(ctx), course, name, start, end)
+    sys.stdout.write(f"{term_id}\n")
+    sys.stderr.write(t("course.term_added", id=term_id) + "\n")
+
+
+# Classes ---------------------------------------------------------------------------------
+
+
+@class_app.command("add")
+def course_class_add(
+    ctx: typer.Context,
+    course: Annotated[str, typer.Argument(help="Course id or exact name.")],
+    date: Annotated[
+        str,
+        typer.Option(help="When it was held: 2024-08-03 09:30 (Beijing time); not in the future."),
+    ],
+    term: Annotated[
+        str | None,
+        typer.Option(help="Term name or id (default: the term whose dates include the day)."),
+    ] = None,
+    venue: Annotated[str | None, typer.Option(help="Venue, when not the usual one.")] = None,
+    attendance: Annotated[str | None, typer.Option(help="Head count.")] = None,
+    note: Annotated[str | None, typer.Option(help="Free text.")] = None,
+) -> None:
+    """Record one class held and print its id; a planned class that day becomes held."""
+    from beiwen.services.courses import add_class
+
+    outcome = add_class(
+        connect(ctx), course, date, term=term, venue=venue, attendance=attendance, note=note
+    )
+    sys.stdout.write(f"{outcome.id}\n")
+    _notices(outcome.notices)
+    sys.stderr.write(t("course.class_added", id=outcome.id) + "\n")
+
+
+@class_app.command("list")
+def course_class_list(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option(help="Only this month: 2024-08.")] = None,
+    course: Annotated[str | None, typer.Option(help="Only this course (id or name).")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only planned, held or cancelled classes.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
+) -> None:
+    """List classes in time order, with attendance and a flag when above capacity."""
+    from beiwen.render import check_format, emit
+    from beiwen.services.courses import list_classes
+
+    fmt = check_format(fmt)
+    found = list_classes(connect(ctx), month=month, course=course, status=status)
+    footer = None
+    if found:
+        footer = {
+            "starts_at": t("render.total"),
+            "attendance": sum(r["attendance"] or 0 for r in found if r["status"] == "held"),
+        }
+    emit(found, fmt, _class_columns(), footer=footer)
+
+
+@class_app.command("show")
+def course_class_show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Class id.")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    show_pii: Annotated[bool, typer.Option("--show-pii", help=SHOW_PII_HELP)] = False,
+) -> None:
+    """Show a class and its roster of attendees."""
+    from beiwen.i18n import label
+    from beiwen.parsing import mask_phone
+    from beiwen.render import Column, build_table, cell, check_format, record, show, to_json
+    from beiwen.services.courses import class_detail
+    from beiwen.vocab import CLASS_STATUSES, display
+
+    fmt = check_format(fmt, ("table", "json"))
+    found = class_detail(connect(ctx), ref)
+    if fmt == "json":
+        sys.stdout.write(to_json(found) + "\n")
+        return
+    source = found["attendance_source"]
+    show(
+        record(
+            [
+                (H_ID, found["id"]),
+                (H_COURSE, found["course"]),
+                (H_TERM, found["term"]),
+                (H_WHEN, _when(found["starts_at"])),
+                (H_STATUS, display(CLASS_STATUSES, found["status"])),
+                (H_VENUE, found["venue"]),
+                (H_ATTENDANCE, found["attendance"]),
+                (H_SOURCE, label(_SOURCES[source]) if source else None),
+                (H_CAPACITY, found["capacity"]),
+                (H_OVER, bool(found["over_capacity"])),
+                (H_NOTE, found["note"]),
+            ]
+        )
+    )
+    if found["attendees"]:
+        show(
+            build_table(
+                found["attendees"],
+                [
+                    Column("name", H_NAME),
+                    Column("phone", H_PHONE, cell if show_pii else mask_phone),
+                ],
+                title=label(("Roster", "签到名单")),
+            )
+        )
+
+
+@class_app.command("edit")
+def course_class_edit(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Class id.")],
+    date: Annotated[str | None, typer.Option(help="New date and time.")] = None,
+    term: Annotated[str | None, typer.Option(help="New term ('' to clear).")] = None,
+    venue: Annotated[str | None, typer.Option(help="New venue ('' for the usual one).")] = None,
+    attendance: Annotated[str | None, typer.Option(help="New head count ('' to clear).")] = None,
+    note: Annotated[str | None, typer.Option(help="New note ('' to clear).")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(help="planned, held or cancelled (a cancelled class counts nowhere)."),
+    ] = None,
+) -> None:
+    """Correct a class, or change its status: planned, held or cancelled."""
+    from beiwen.services.courses import edit_class
+
+    raw = _given(date=date, term=term, venue=venue, attendance=attendance, note=note, status=status)
+    outcome = edit_class(connect(ctx), ref, raw)
+    _notices(outcome.notices)
+    sys.stderr.write(t("course.class_updated", id=outcome.id) + "\n")
+
+
+@class_app.command("import")
+def course_class_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Class ledger (.csv/.xlsx): course, term, date, attendance, venue, note "
+            "(or 课程, 期次, 日期, 人数, 地点, 备注)."
+        ),
+    ],
+    encoding: Annotated[str, typer.Option(help=IMPORT_OPTIONS_HELP["encoding"])] = "auto",
+    sheet: Annotated[str | None, typer.Option(help=IMPORT_OPTIONS_HELP["sheet"])] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=IMPORT_OPTIONS_HELP["dry_run"])
+    ] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help=IMPORT_OPTIONS_HELP["skip_invalid"])
+    ] = False,
+    rejects: Annotated[Path | None, typer.Option(help=IMPORT_OPTIONS_HELP["rejects"])] = None,
+) -> None:
+    """Import a ledger of classes held (all or nothing); unknown terms are created."""
+    from beiwen.services.courses import import_classes
+
+    summary = import_classes(
+        connect(ctx),
+        file,
+        encoding=encoding,
+        sheet=sheet,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+    )
+    _import_report(summary, file, dry_run, rejects)
+
+
+# Attendance and planning -------------------------------------------------------------------
+
+
+@app.command("attend")
+def course_attend(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Class id.")],
+    people: Annotated[
+        list[str] | None,
+        typer.Argument(help="Attendees: NAME or NAME:PHONE (e.g. 张三:13812345678)."),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            help="Roster file (.csv/.xlsx) with a name column (姓名) and optionally phone (电话)."
+        ),
+    ] = None,
+    encoding: Annotated[str, typer.Option(help=IMPORT_OPTIONS_HELP["encoding"])] = "auto",
+) -> None:
+    """Record named attendees of a class; its attendance is then counted from the roster."""
+    from beiwen.errors import InvalidInputError
+    from beiwen.services.courses import attend, attend_file
+
+    conn = connect(ctx)
+    if people and file is not None:
+        raise InvalidInputError(t("courses.people_or_file"))
+    if file is not None:
+        outcome, summary = attend_file(conn, ref, file, encoding=encoding)
+        if summary.encoding:
+            sys.stderr.write(t("table.encoding_used", path=file, encoding=summary.encoding) + "\n")
+    else:
+        outcome = attend(conn, ref, people or [])
+    if outcome.became_held:
+        sys.stderr.write(t("course.became_held", id=outcome.class_id) + "\n")
+    _notices(outcome.notices)
+    sys.stdout.write(
+        t(
+            "course.attend_summary",
+            id=outcome.class_id,
+            added=outcome.added,
+            unchanged=outcome.unchanged,
+            attendance=outcome.attendance,
+        )
+        + "\n"
+    )
+
+
+@app.command("plan")
+def course_plan(
+    ctx: typer.Context,
+    course: Annotated[str, typer.Argument(help="Course id or exact name.")],
+    weekly: Annotated[
+        list[str],
+        typer.Option(
+            help="Weekday: mon..sun, 1-7, 周一..周日 or 星期一..星期日; repeat it or list "
+            "several (tue,thu) for more than one class a week."
+        ),
+    ],
+    time: Annotated[str, typer.Option("--time", help="Start time, HH:MM (Beijing time).")],
+    start: Annotated[str, typer.Option("--from", help="First possible day: 2024-03-04.")],
+    count: Annotated[str, typer.Option(help="Number of classes to plan.")],
+    term: Annotated[
+        str | None,
+        typer.Option(help="Term name or id (default: the term whose dates include each day)."),
+    ] = None,
+    skip_holidays: Annotated[
+        bool,
+        typer.Option(
+            "--skip-holidays",
+            help="Skip China's statutory public holidays (for the years the calendar covers).",
+        ),
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
+) -> None:
+    """Generate N planned classes on a weekly schedule; they become held when recorded."""
+    from beiwen.render import check_format, emit
+    from beiwen.services.courses import plan_classes
+
+    fmt = check_format(fmt)
+    outcome = plan_classes(
+        connect(ctx),
+        course,
+        weekly=weekly,
+        at=time,
+        start=start,
+        count=count,
+        term=term,
+        skip_holidays=skip_holidays,
+    )
+    _notices(outcome.notices)
+    emit(outcome.classes, fmt, _class_columns())
+    sys.stderr.write(t("course.planned", count=len(outcome.classes)) + "\n")

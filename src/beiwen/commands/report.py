@@ -1,0 +1,142 @@
+"""`beiwen report`: the monthly (or yearly, or any-range) report to the sub-district."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from beiwen.commands import connect
+from beiwen.i18n import register, t
+
+register(
+    {
+        "report.needs_output": (
+            "--format docx writes a Word file; add --output PATH",
+            "--format docx 需要写入文件；请加 --output PATH",
+        ),
+        "report.written": ("report written to {path}", "报告已写入 {path}"),
+        "report.explain_title": (
+            "{metric} for {label}: numerator {numerator}, denominator {denominator}",
+            "{label} 的 {metric}：分子 {numerator}，分母 {denominator}",
+        ),
+        "report.bad_lang": ("--lang: use zh or en", "--lang：请用 zh 或 en"),
+    }
+)
+
+FORMATS = ("table", "json", "csv", "md", "docx")
+
+
+def register_root_commands(root: typer.Typer) -> None:
+    root.command("report")(report)
+
+
+def report(
+    ctx: typer.Context,
+    month: Annotated[
+        str | None, typer.Option(help="A month: 2024-08, 2024/8, 202408 or 2024年8月.")
+    ] = None,
+    year: Annotated[
+        str | None, typer.Option(help="A whole year: the 'since the start of the year' figures.")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day of a custom period.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last day (inclusive) of a custom period.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv, md or docx.")] = "table",
+    output: Annotated[
+        Path | None, typer.Option(help="Write to this file (required for docx).")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the report: zh or en.")
+    ] = None,
+    explain: Annotated[
+        str | None, typer.Option(help="List the work orders behind a figure, e.g. handling_rate.")
+    ] = None,
+    compare: Annotated[
+        bool, typer.Option("--compare", help="Show each figure beside the previous period.")
+    ] = False,
+) -> None:
+    """The report for --month, --year or --from/--to."""
+    from beiwen.errors import InvalidInputError
+    from beiwen.i18n import set_language
+    from beiwen.render import check_format, show, to_json
+    from beiwen.services.report import build_report, parse_period
+
+    if lang is not None:
+        if lang.strip().lower() not in ("zh", "en"):
+            raise InvalidInputError(t("report.bad_lang"))
+        set_language(lang.strip().lower())
+    fmt = check_format(fmt, FORMATS)
+    period = parse_period(month, year, start, end)
+    if fmt == "docx" and output is None:
+        raise InvalidInputError(t("report.needs_output"))
+    conn = connect(ctx)
+    if explain is not None:
+        _explain(conn, period, explain, fmt, output)
+        return
+    data = build_report(conn, period, compare=compare)
+    if fmt == "docx":
+        from beiwen.io.report_docx import write_report_docx
+
+        assert output is not None
+        write_report_docx(data, output)
+        sys.stderr.write(t("report.written", path=output) + "\n")
+        return
+    if fmt == "table" and output is None:
+        from beiwen.render_report import report_renderable
+
+        show(report_renderable(data))
+        return
+    from beiwen.io.export import write_text
+    from beiwen.render_report import report_csv, report_markdown
+
+    text = {
+        "json": lambda: to_json(data) + "\n",
+        "csv": lambda: report_csv(data),
+        "md": lambda: report_markdown(data),
+        "table": lambda: report_markdown(data),
+    }[fmt]()
+    write_text(text, output)
+    if output is not None:
+        sys.stderr.write(t("report.written", path=output) + "\n")
+
+
+def _explain(conn: Any, period: Any, metric: str, fmt: str, output: Path | None) -> None:
+    from beiwen.render import Column, check_format, emit, to_json
+    from beiwen.services.report import explain
+
+    fmt = check_format(fmt, ("table", "json", "csv"))
+    result = explain(conn, period, metric)
+    if fmt == "json":
+        sys.stdout.write(to_json(result) + "\n")
+        return
+    sys.stderr.write(
+        t(
+            "report.explain_title",
+            metric=metric,
+            label=period.label,
+            numerator=result["numerator"],
+            denominator="-" if result["denominator"] is None else result["denominator"],
+        )
+        + "\n"
+    )
+    emit(
+        result["issues"],
+        fmt,
+        [
+            Column("id", ("No.", "工单号"), justify="right"),
+            Column("title", ("Title", "标题")),
+            Column("category", ("Category", "类别")),
+            Column("grid", ("Grid", "网格"), justify="right"),
+            Column(
+                "reported_at", ("Reported", "上报时间"), lambda v: (v or "")[:16].replace("T", " ")
+            ),
+            Column("in_numerator", ("Numerator", "计入分子"), lambda v: "1" if v else ""),
+            Column("in_denominator", ("Denominator", "计入分母"), lambda v: "1" if v else ""),
+        ],
+    )

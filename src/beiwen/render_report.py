@@ -1,0 +1,315 @@
+"""Renderers of the monthly report: rich tables for the terminal, Markdown, flat CSV.
+
+They take the dict `services.report.build_report` returns (the JSON contract) and build
+text or renderables; the Word document is in `io/report_docx.py` and uses `sections()`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from rich.bar import Bar
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from beiwen import vocab
+from beiwen.i18n import label, register, t
+
+register(
+    {
+        "report.title_month": ("Monthly report {label}", "{label} 月度工作报告"),
+        "report.title_year": ("Annual report {label}", "{label} 年度工作报告"),
+        "report.title_range": ("Report {label}", "{label} 工作报告"),
+        "report.span": ("{start} to {last} (inclusive)", "{start} 至 {last}"),
+        "report.duty": ("Rotating secretary unit(s): {units}", "轮值书记单位：{units}"),
+        "report.no_duty": ("no duty unit assigned", "未安排轮值单位"),
+        "report.issues": ("Work orders", "问题工单"),
+        "report.by_category": ("Work orders by category", "工单分类统计"),
+        "report.by_grid": ("Work orders by grid", "工单分网格统计"),
+        "report.monthly": ("Work orders per month", "各月工单"),
+        "report.courses": ("Courses", "公益课程"),
+        "report.activities": ("Activities and services", "活动与服务"),
+        "report.compare_with": ("compared with {label}", "对比 {label}"),
+        "report.generated": ("Generated {at}", "生成时间 {at}"),
+        "report.none_grid": ("no grid", "未分网格"),
+    }
+)
+
+H_METRIC = ("Figure", "指标")
+H_VALUE = ("Value", "数值")
+H_PREVIOUS = ("Previous", "上期")
+H_CHANGE = ("Change", "变化")
+H_COLLECTED = ("Collected", "收集")
+H_HANDLED = ("Handled", "已处理")
+H_RATE = ("Handling rate", "处理率")
+H_CATEGORY = ("Category", "类别")
+H_GRID = ("Grid", "网格")
+H_MONTH = ("Month", "月份")
+H_COURSE = ("Course", "课程")
+H_CLASSES = ("Classes", "堂数")
+H_ATTENDANCE = ("Attendance", "参与人次")
+H_KIND = ("Kind", "类型")
+H_COUNT = ("Count", "次数")
+H_SERVED = ("Enterprises served", "服务企业")
+H_HELPED = ("Enterprises helped", "解决难题企业")
+H_PARTICIPANTS = ("Participants", "参与人数")
+H_TOTAL = ("Total", "合计")
+
+ISSUE_METRICS: list[tuple[str, tuple[str, str]]] = [
+    ("collected", ("Collected", "收集问题")),
+    ("handled", ("Handled", "已处理")),
+    ("handling_rate", ("Handling rate", "问题处理率")),
+    ("open", ("Still open at period end", "期末未办结")),
+    ("overdue", ("Overdue at period end", "期末超期")),
+    ("on_time_rate", ("On-time rate", "按时办结率")),
+    ("median_response_hours", ("Median hours to first response", "首次响应时长中位数（小时）")),
+    ("median_resolution_hours", ("Median hours to resolution", "办结时长中位数（小时）")),
+    ("satisfaction_rate", ("Satisfaction rate", "回访满意率")),
+]
+
+
+def fraction(numerator: int, denominator: int) -> str:
+    """`73/77 = 94.8%`: a rate always shows what it is made of."""
+    if not denominator:
+        return f"{numerator}/{denominator} = -"
+    return f"{numerator}/{denominator} = {numerator / denominator * 100:.1f}%"
+
+
+def metric_text(issues: dict[str, Any], key: str) -> str:
+    if key in issues.get("fractions", {}):
+        numerator, denominator = issues["fractions"][key]
+        return fraction(numerator, denominator)
+    value = issues[key]
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def change_text(issues: dict[str, Any], previous: dict[str, Any], key: str) -> str:
+    now_value, before = issues[key], previous[key]
+    if now_value is None or before is None:
+        return "-"
+    delta = now_value - before
+    if key.endswith("_rate"):
+        return f"{delta * 100:+.1f} pt"
+    if isinstance(delta, float):
+        return f"{delta:+.1f}"
+    return f"{delta:+d}"
+
+
+def title(report: dict[str, Any]) -> str:
+    period = report["period"]
+    label_ = period["label"]
+    key = (
+        "report.title_month"
+        if len(label_) == 7
+        else "report.title_year"
+        if len(label_) == 4
+        else "report.title_range"
+    )
+    return t(key, label=label_)
+
+
+def subtitle(report: dict[str, Any]) -> list[str]:
+    from datetime import date, timedelta
+
+    period = report["period"]
+    last = date.fromisoformat(period["end"]) - timedelta(days=1)
+    units = report["rotation"]["units"]
+    lines = [
+        t("report.span", start=period["start"], last=last.isoformat()),
+        t("report.duty", units="、".join(units) if units else t("report.no_duty")),
+    ]
+    if "previous" in report:
+        lines.append(t("report.compare_with", label=report["previous"]["period"]["label"]))
+    return lines
+
+
+@dataclass
+class Section:
+    """One table of the report in a neutral form: heading, column headings, rows, total."""
+
+    heading: str
+    columns: list[str]
+    rows: list[list[str]]
+    total: list[str] | None = None
+
+
+def _category_label(key: str) -> str:
+    categories = getattr(vocab, "ISSUE_CATEGORIES", {})
+    return vocab.display(categories, key)
+
+
+def _grid_label(key: str) -> str:
+    return t("report.none_grid") if key == "none" else key
+
+
+def _breakdown(heading: str, first: tuple[str, str], data: dict[str, Any], name: Any) -> Section:
+    rows = [
+        [
+            name(key),
+            str(value["collected"]),
+            str(value["handled"]),
+            fraction(value["handled"], value["collected"]),
+        ]
+        for key, value in data.items()
+    ]
+    collected = sum(value["collected"] for value in data.values())
+    handled = sum(value["handled"] for value in data.values())
+    return Section(
+        heading,
+        [label(first), label(H_COLLECTED), label(H_HANDLED), label(H_RATE)],
+        rows,
+        [label(H_TOTAL), str(collected), str(handled), fraction(handled, collected)],
+    )
+
+
+def sections(report: dict[str, Any]) -> Iterator[Section]:
+    issues = report["issues"]
+    previous = report.get("previous", {}).get("issues")
+    columns = [label(H_METRIC), label(H_VALUE)]
+    if previous is not None:
+        columns += [label(H_PREVIOUS), label(H_CHANGE)]
+    metric_rows = []
+    for key, heading in ISSUE_METRICS:
+        row = [label(heading), metric_text(issues, key)]
+        if previous is not None:
+            row += [metric_text(previous, key), change_text(issues, previous, key)]
+        metric_rows.append(row)
+    yield Section(t("report.issues"), columns, metric_rows)
+    yield _breakdown(t("report.by_category"), H_CATEGORY, issues["by_category"], _category_label)
+    yield _breakdown(t("report.by_grid"), H_GRID, issues["by_grid"], _grid_label)
+    courses = report["courses"]
+    yield Section(
+        t("report.courses"),
+        [label(H_COURSE), label(H_CLASSES), label(H_ATTENDANCE)],
+        [
+            [name, str(v["classes"]), str(v["attendance"])]
+            for name, v in courses["by_course"].items()
+        ],
+        [label(H_TOTAL), str(courses["classes"]), str(courses["attendance"])],
+    )
+    activities = report["activities"]
+    kinds = getattr(vocab, "ACTIVITY_KINDS", {})
+    fields = ("count", "enterprises_served", "enterprises_helped", "participants")
+    yield Section(
+        t("report.activities"),
+        [label(H_KIND), label(H_COUNT), label(H_SERVED), label(H_HELPED), label(H_PARTICIPANTS)],
+        [
+            [vocab.display(kinds, kind), *(str(v[f]) for f in fields)]
+            for kind, v in activities["by_kind"].items()
+        ],
+        [label(H_TOTAL), *(str(sum(v[f] for v in activities["by_kind"].values())) for f in fields)],
+    )
+
+
+def _table(section: Section) -> Table:
+    table = Table(
+        title=section.heading, title_justify="left", show_footer=section.total is not None
+    )
+    for index, heading in enumerate(section.columns):
+        table.add_column(
+            heading,
+            justify="left" if index == 0 else "right",
+            footer=Text(section.total[index]) if section.total else "",
+        )
+    for row in section.rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
+def monthly_chart(report: dict[str, Any]) -> Table | None:
+    monthly = report.get("monthly")
+    if not monthly:
+        return None
+    widest = max((row["collected"] for row in monthly), default=0) or 1
+    table = Table(title=t("report.monthly"), title_justify="left", box=None)
+    table.add_column(label(H_MONTH))
+    table.add_column(label(H_COLLECTED), justify="right")
+    table.add_column(label(H_HANDLED), justify="right")
+    table.add_column("", width=32)
+    for row in monthly:
+        table.add_row(
+            row["month"],
+            str(row["collected"]),
+            str(row["handled"]),
+            Bar(size=widest, begin=0, end=row["collected"], width=30, color="cyan"),
+        )
+    return table
+
+
+def report_renderable(report: dict[str, Any]) -> RenderableType:
+    parts: list[RenderableType] = [Text(title(report), style="bold")]
+    parts += [Text(line) for line in subtitle(report)]
+    for section in sections(report):
+        parts += [Text(""), _table(section)]
+    chart = monthly_chart(report)
+    if chart is not None:
+        parts += [Text(""), chart]
+    return Group(*parts)
+
+
+def monthly_rows(report: dict[str, Any]) -> tuple[str, list[str], list[list[str]]] | None:
+    """The per-month counts of a year report as (heading, columns, rows), for md and docx."""
+    monthly = report.get("monthly")
+    if not monthly:
+        return None
+    columns = [label(H_MONTH), label(H_COLLECTED), label(H_HANDLED)]
+    rows = [[row["month"], str(row["collected"]), str(row["handled"])] for row in monthly]
+    return t("report.monthly"), columns, rows
+
+
+def report_markdown(report: dict[str, Any]) -> str:
+    def escape(cell: str) -> str:
+        return cell.replace("|", "\\|")
+
+    lines = [f"# {title(report)}", ""]
+    lines += [f"- {line}" for line in subtitle(report)]
+    for section in sections(report):
+        lines += ["", f"## {section.heading}", ""]
+        lines.append("| " + " | ".join(escape(c) for c in section.columns) + " |")
+        lines.append("|" + "|".join(["---"] + ["---:"] * (len(section.columns) - 1)) + "|")
+        body = section.rows + ([section.total] if section.total else [])
+        for row in body:
+            lines.append("| " + " | ".join(escape(c) for c in row) + " |")
+    monthly = monthly_rows(report)
+    if monthly is not None:
+        heading, columns, rows = monthly
+        lines += ["", f"## {heading}", ""]
+        lines.append("| " + " | ".join(columns) + " |")
+        lines.append("|---|---:|---:|")
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(data, list) and data and isinstance(data[0], dict):
+        for item in data:
+            name = item.get("month") or item.get("id")
+            yield from flatten(
+                {k: v for k, v in item.items() if k not in ("month", "id")}, f"{prefix}.{name}"
+            )
+    elif isinstance(data, list):
+        yield prefix, "/".join(str(v) for v in data)
+    else:
+        yield prefix, data
+
+
+def report_csv(report: dict[str, Any]) -> str:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["metric", "value"])
+    for key, value in flatten({k: v for k, v in report.items() if k != "generated_at"}):
+        writer.writerow([key, "" if value is None else value])
+    return buffer.getvalue()

@@ -1,0 +1,110 @@
+"""Activities (活动) and services: visits, briefings, trainings, forums, salons, festivals."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from beiwen.repository import Row, one, rows
+
+# Partners in the order they were given (rowid order of activity_partners).
+_SELECT = """
+SELECT a.*, u.name AS lead_unit,
+       (SELECT group_concat(name, '、') FROM (
+            SELECT pu.name FROM activity_partners p JOIN units pu ON pu.id = p.unit_id
+            WHERE p.activity_id = a.id ORDER BY p.rowid)) AS partners
+FROM activities a LEFT JOIN units u ON u.id = a.lead_unit_id
+"""
+
+
+def insert_activity(conn: sqlite3.Connection, activity: Row) -> int:
+    columns = list(activity)
+    placeholders = ", ".join(":" + column for column in columns)
+    cursor = conn.execute(
+        f"INSERT INTO activities ({', '.join(columns)}) VALUES ({placeholders})", activity
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def update_activity(conn: sqlite3.Connection, activity_id: int, changes: Row) -> None:
+    if not changes:
+        return
+    assignments = ", ".join(f"{column} = :{column}" for column in changes)
+    conn.execute(
+        f"UPDATE activities SET {assignments} WHERE id = :id", {**changes, "id": activity_id}
+    )
+
+
+def set_partners(conn: sqlite3.Connection, activity_id: int, unit_ids: list[int]) -> None:
+    conn.execute("DELETE FROM activity_partners WHERE activity_id = ?", (activity_id,))
+    conn.executemany(
+        "INSERT INTO activity_partners (activity_id, unit_id) VALUES (?, ?)",
+        [(activity_id, unit_id) for unit_id in unit_ids],
+    )
+
+
+def partner_ids(conn: sqlite3.Connection, activity_id: int) -> list[int]:
+    return [
+        int(row["unit_id"])
+        for row in rows(
+            conn,
+            "SELECT unit_id FROM activity_partners WHERE activity_id = ? ORDER BY rowid",
+            (activity_id,),
+        )
+    ]
+
+
+def get_activity(conn: sqlite3.Connection, activity_id: int) -> Row | None:
+    return one(conn, f"{_SELECT} WHERE a.id = ?", (activity_id,))
+
+
+def activity_by_title_date(conn: sqlite3.Connection, title: str, day: str) -> Row | None:
+    return one(
+        conn,
+        f"{_SELECT} WHERE a.title = ? AND a.date = ? AND a.removed_at IS NULL ORDER BY a.id",
+        (title, day),
+    )
+
+
+def list_activities(
+    conn: sqlite3.Connection,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    kind: str | None = None,
+    include_removed: bool = False,
+) -> list[Row]:
+    """Activities in date order; `start`/`end` are dates, the range is [start, end)."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if start:
+        where.append("a.date >= :start")
+        params["start"] = start
+    if end:
+        where.append("a.date < :end")
+        params["end"] = end
+    if kind:
+        where.append("a.kind = :kind")
+        params["kind"] = kind
+    if not include_removed:
+        where.append("a.removed_at IS NULL")
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    return rows(conn, f"{_SELECT} {clause} ORDER BY a.date, a.id", params)
+
+
+def totals_by_kind(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
+    """Per kind: number of activities and the sums of their counts in [start, end)."""
+    return rows(
+        conn,
+        """
+        SELECT kind, count(*) AS activities,
+               sum(enterprises_served) AS enterprises_served,
+               sum(enterprises_helped) AS enterprises_helped,
+               sum(participants) AS participants
+        FROM activities
+        WHERE removed_at IS NULL AND date >= ? AND date < ?
+        GROUP BY kind
+        """,
+        (start, end),
+    )

@@ -1,0 +1,255 @@
+"""Work orders (工单): the issue rows, the departments they went to, and their event log.
+
+`issue_events` is append-only (triggers refuse UPDATE and DELETE); the `issues` row keeps
+the current state and the key times so that lists and reports never replay events.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from beiwen.repository import Row, one, rows, scalar
+
+# Work orders that still need handling; the complement of handled (resolved, closed) and
+# cancelled. Overdue = one of these whose due time has passed.
+ACTIVE_STATUSES = ("open", "dispatched", "in_progress")
+
+_DEPARTMENTS = """
+    (SELECT group_concat(name, '、') FROM (
+        SELECT un.name FROM issue_units iu JOIN units un ON un.id = iu.unit_id
+        WHERE iu.issue_id = i.id AND iu.released_at IS NULL
+        ORDER BY iu.dispatched_at, un.id)) AS departments
+"""
+_SELECT = f"""
+    SELECT i.*, u.name AS unit_name, u.address AS unit_address, g.name AS grid_name,
+           {_DEPARTMENTS},
+           (SELECT e.note FROM issue_events e
+            WHERE e.issue_id = i.id AND e.action NOT IN ('comment', 'assign')
+              AND coalesce(e.note, '') <> ''
+            ORDER BY e.at DESC, e.id DESC LIMIT 1) AS last_note,
+           (SELECT max(e.at) FROM issue_events e WHERE e.issue_id = i.id) AS last_event_at
+    FROM issues i
+    LEFT JOIN units u ON u.id = i.unit_id
+    LEFT JOIN grids g ON g.number = i.grid
+"""
+
+
+def insert_issue(conn: sqlite3.Connection, issue: Row) -> int:
+    columns = list(issue)
+    cursor = conn.execute(
+        f"INSERT INTO issues ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
+        issue,
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def update_issue(conn: sqlite3.Connection, issue_id: int, changes: Row) -> None:
+    assignments = ", ".join(f"{column} = :{column}" for column in changes)
+    conn.execute(f"UPDATE issues SET {assignments} WHERE id = :id", {**changes, "id": issue_id})
+
+
+def get_issue(conn: sqlite3.Connection, issue_id: int) -> Row | None:
+    return one(conn, f"{_SELECT} WHERE i.id = ?", (issue_id,))
+
+
+def same_issue(conn: sqlite3.Connection, title: str, reported_at: str) -> Row | None:
+    """The work order with this title reported at this time (an import's natural key)."""
+    return one(
+        conn,
+        "SELECT * FROM issues WHERE reported_at = ? AND title = ? ORDER BY id LIMIT 1",
+        (reported_at, title),
+    )
+
+
+def insert_event(conn: sqlite3.Connection, event: Row) -> None:
+    columns = list(event)
+    conn.execute(
+        f"INSERT INTO issue_events ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + c for c in columns)})",
+        event,
+    )
+
+
+def events(conn: sqlite3.Connection, issue_id: int) -> list[Row]:
+    """The timeline in time order; events at the same moment keep the order they were entered."""
+    return rows(
+        conn,
+        """
+        SELECT e.id, e.at, e.action, e.unit_id, u.name AS unit_name, e.from_unit_id,
+               f.name AS from_unit_name, e.person_id, p.name AS person_name, e.satisfaction,
+               e.note, e.recorded_at
+        FROM issue_events e
+        LEFT JOIN units u ON u.id = e.unit_id
+        LEFT JOIN units f ON f.id = e.from_unit_id
+        LEFT JOIN people p ON p.id = e.person_id
+        WHERE e.issue_id = ? ORDER BY e.at, e.id
+        """,
+        (issue_id,),
+    )
+
+
+def last_step_at(conn: sqlite3.Connection, issue_id: int) -> str | None:
+    """The time of the latest event that moved the work order (comments and the assignment
+    of helpers do not count: they change no state)."""
+    found = scalar(
+        conn,
+        "SELECT max(at) FROM issue_events WHERE issue_id = ? "
+        "AND action NOT IN ('comment', 'assign')",
+        (issue_id,),
+    )
+    return str(found) if found is not None else None
+
+
+def departments(conn: sqlite3.Connection, issue_id: int) -> list[Row]:
+    """Every unit the work order was sent to, the ones that passed it on included."""
+    return rows(
+        conn,
+        """
+        SELECT iu.unit_id, u.name AS unit_name, iu.dispatched_at, iu.accepted_at,
+               iu.transferred_from, f.name AS transferred_from_name, iu.released_at
+        FROM issue_units iu
+        JOIN units u ON u.id = iu.unit_id
+        LEFT JOIN units f ON f.id = iu.transferred_from
+        WHERE iu.issue_id = ? ORDER BY iu.dispatched_at, iu.unit_id
+        """,
+        (issue_id,),
+    )
+
+
+def department(conn: sqlite3.Connection, issue_id: int, unit_id: int) -> Row | None:
+    return one(
+        conn,
+        "SELECT * FROM issue_units WHERE issue_id = ? AND unit_id = ?",
+        (issue_id, unit_id),
+    )
+
+
+def send_to(
+    conn: sqlite3.Connection,
+    issue_id: int,
+    unit_id: int,
+    at: str,
+    transferred_from: int | None = None,
+) -> None:
+    """Put the work order with a unit; a unit that passed it on earlier takes it back afresh."""
+    conn.execute(
+        """
+        INSERT INTO issue_units (issue_id, unit_id, dispatched_at, transferred_from)
+        VALUES (:issue, :unit, :at, :source)
+        ON CONFLICT (issue_id, unit_id) DO UPDATE SET
+            dispatched_at = :at, accepted_at = NULL, released_at = NULL,
+            transferred_from = :source
+        """,
+        {"issue": issue_id, "unit": unit_id, "at": at, "source": transferred_from},
+    )
+
+
+def mark_accepted(conn: sqlite3.Connection, issue_id: int, unit_id: int, at: str) -> None:
+    conn.execute(
+        "UPDATE issue_units SET accepted_at = ? WHERE issue_id = ? AND unit_id = ?",
+        (at, issue_id, unit_id),
+    )
+
+
+def mark_released(conn: sqlite3.Connection, issue_id: int, unit_id: int, at: str) -> None:
+    conn.execute(
+        "UPDATE issue_units SET released_at = ? WHERE issue_id = ? AND unit_id = ?",
+        (at, issue_id, unit_id),
+    )
+
+
+def deadlines(conn: sqlite3.Connection) -> list[Row]:
+    return rows(conn, "SELECT category, days FROM issue_deadlines ORDER BY rowid")
+
+
+def deadline_days(conn: sqlite3.Connection, category: str) -> int | None:
+    found = scalar(conn, "SELECT days FROM issue_deadlines WHERE category = ?", (category,))
+    return int(found) if found is not None else None
+
+
+def set_deadline(conn: sqlite3.Connection, category: str, days: int) -> None:
+    conn.execute(
+        "INSERT INTO issue_deadlines (category, days) VALUES (?, ?) "
+        "ON CONFLICT (category) DO UPDATE SET days = excluded.days",
+        (category, days),
+    )
+
+
+def list_issues(
+    conn: sqlite3.Connection,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    grid: int | None = None,
+    unit_id: int | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    overdue_at: str | None = None,
+    search: str | None = None,
+    include_cancelled: bool = True,
+) -> list[Row]:
+    """Work orders matching every filter given, oldest report first.
+
+    `start`/`end` bound reported_at (end exclusive); `overdue_at` keeps the orders still
+    to be handled whose due time is before that moment.
+    """
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if status:
+        where.append("i.status = :status")
+        params["status"] = status
+    elif not include_cancelled:
+        where.append("i.status <> 'cancelled'")
+    if category:
+        where.append("i.category = :category")
+        params["category"] = category
+    if grid is not None:
+        where.append("i.grid = :grid")
+        params["grid"] = grid
+    if unit_id is not None:
+        where.append(
+            "(i.unit_id = :unit OR EXISTS (SELECT 1 FROM issue_units x "
+            "WHERE x.issue_id = i.id AND x.unit_id = :unit))"
+        )
+        params["unit"] = unit_id
+    if start:
+        where.append("i.reported_at >= :start")
+        params["start"] = start
+    if end:
+        where.append("i.reported_at < :end")
+        params["end"] = end
+    if overdue_at:
+        where.append(
+            f"i.status IN {ACTIVE_STATUSES!r} AND i.due_at IS NOT NULL AND i.due_at < :overdue_at"
+        )
+        params["overdue_at"] = overdue_at
+    if search:
+        # instr, not LIKE or FTS: no wildcards to escape, and two-character Chinese words match.
+        where.append(
+            "(instr(i.title, :search) OR instr(coalesce(i.description, ''), :search) "
+            "OR instr(coalesce(i.reporter, ''), :search) "
+            "OR instr(coalesce(u.name, ''), :search) "
+            "OR EXISTS (SELECT 1 FROM issue_events s WHERE s.issue_id = i.id "
+            "AND instr(coalesce(s.note, ''), :search)))"
+        )
+        params["search"] = search
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    return rows(conn, f"{_SELECT} {clause} ORDER BY i.reported_at, i.id", params)
+
+
+def export_notes(conn: sqlite3.Connection, issue_ids: list[int]) -> dict[int, dict[str, str]]:
+    """For each work order, the latest note of each kind of step (resolve, close, ...)."""
+    found: dict[int, dict[str, str]] = {}
+    wanted = set(issue_ids)
+    for issue_id, action, note in conn.execute(
+        """
+        SELECT issue_id, action, note FROM issue_events
+        WHERE action IN ('resolve', 'close', 'cancel', 'comment') AND coalesce(note, '') <> ''
+        ORDER BY issue_id, at, id
+        """
+    ):
+        if issue_id in wanted:
+            found.setdefault(issue_id, {})[action] = note
+    return found

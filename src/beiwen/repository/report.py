@@ -1,0 +1,136 @@
+"""The report's reads: aggregates over the views v_issue_facts, v_monthly_issue_stats,
+v_activity_facts and the class tables. Bounds are ISO texts (`…T00:00:00+08:00`) or dates;
+every filter is on an indexed time column so a month costs the same in year 1 and year 10.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from beiwen.repository import Row, one, rows
+
+# A collected work order: reported in the period and not cancelled by its end.
+_COLLECTED = """
+    reported_at >= :start AND reported_at < :end
+    AND NOT (cancelled_at IS NOT NULL AND cancelled_at < :end)
+"""
+
+
+def issue_totals(conn: sqlite3.Connection, start: str, end: str) -> Row:
+    found = one(
+        conn,
+        f"""
+        SELECT count(*) AS collected,
+               coalesce(sum(handled_at < :end), 0) AS handled,
+               coalesce(sum(handled_at < :end AND on_time), 0) AS on_time,
+               coalesce(sum(satisfaction IS NOT NULL AND closed_at < :end), 0) AS followed_up,
+               coalesce(sum(satisfaction IN ('satisfied', 'basic') AND closed_at < :end), 0)
+                   AS satisfied
+        FROM v_issue_facts WHERE {_COLLECTED}
+        """,
+        {"start": start, "end": end},
+    )
+    assert found is not None
+    return found
+
+
+def issue_breakdown(conn: sqlite3.Connection, start: str, end: str, column: str) -> list[Row]:
+    """Collected and handled per category or per grid."""
+    assert column in ("category", "grid")
+    return rows(
+        conn,
+        f"""
+        SELECT {column} AS key, count(*) AS collected,
+               coalesce(sum(handled_at < :end), 0) AS handled
+        FROM v_issue_facts WHERE {_COLLECTED}
+        GROUP BY {column} ORDER BY {column}
+        """,
+        {"start": start, "end": end},
+    )
+
+
+def grid_numbers(conn: sqlite3.Connection) -> list[int]:
+    return [row[0] for row in conn.execute("SELECT number FROM grids ORDER BY number")]
+
+
+def median(conn: sqlite3.Connection, start: str, end: str, column: str) -> float | None:
+    """The median of response_hours or resolution_hours over the period's collected orders."""
+    assert column in ("response_hours", "resolution_hours")
+    moment = "first_response_at" if column == "response_hours" else "handled_at"
+    where = f"{_COLLECTED} AND {moment} < :end AND {column} IS NOT NULL"
+    params = {"start": start, "end": end}
+    count = conn.execute(f"SELECT count(*) FROM v_issue_facts WHERE {where}", params).fetchone()[0]
+    if not count:
+        return None
+    middle = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT {column} FROM v_issue_facts WHERE {where} ORDER BY {column} "
+            f"LIMIT {2 - count % 2} OFFSET {(count - 1) // 2}",
+            params,
+        )
+    ]
+    return float(sum(middle) / len(middle))
+
+
+def open_at(conn: sqlite3.Connection, end: str, due_before: str) -> Row:
+    """Orders reported before `end` and not handled or cancelled at `end`, however old.
+
+    Three index-friendly parts instead of one scan of history: the orders open now, and
+    those handled or cancelled only at or after `end`.
+    """
+    found = one(
+        conn,
+        """
+        SELECT count(*) AS open, coalesce(sum(due_at < :due), 0) AS overdue FROM (
+            SELECT due_at FROM issues
+            WHERE status IN ('open', 'dispatched', 'in_progress') AND reported_at < :end
+            UNION ALL
+            SELECT due_at FROM issues
+            WHERE resolved_at >= :end AND status IN ('resolved', 'closed') AND reported_at < :end
+            UNION ALL
+            SELECT due_at FROM issues
+            WHERE cancelled_at >= :end AND status = 'cancelled' AND reported_at < :end
+        )
+        """,
+        {"end": end, "due": due_before},
+    )
+    assert found is not None
+    return found
+
+
+def issue_list(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
+    """The collected orders of the period with what each contributes (for --explain)."""
+    return rows(
+        conn,
+        f"""
+        SELECT id, title, category, grid, reported_at, due_at, handled_at, closed_at,
+               satisfaction, on_time, response_hours, resolution_hours
+        FROM v_issue_facts WHERE {_COLLECTED} ORDER BY reported_at, id
+        """,
+        {"start": start, "end": end},
+    )
+
+
+def open_list(conn: sqlite3.Connection, end: str) -> list[Row]:
+    return rows(
+        conn,
+        """
+        SELECT id, title, category, grid, reported_at, due_at, status FROM issues
+        WHERE reported_at < :end AND (
+            status IN ('open', 'dispatched', 'in_progress')
+            OR (resolved_at >= :end AND status IN ('resolved', 'closed'))
+            OR (cancelled_at >= :end AND status = 'cancelled'))
+        ORDER BY reported_at, id
+        """,
+        {"end": end},
+    )
+
+
+def monthly_counts(conn: sqlite3.Connection, first_month: str, last_month: str) -> list[Row]:
+    return rows(
+        conn,
+        "SELECT month, collected, handled_in_month FROM v_monthly_issue_stats "
+        "WHERE month >= ? AND month <= ? ORDER BY month",
+        (first_month, last_month),
+    )
