@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,8 +25,11 @@ from beiwen.commands import (
     rotation,
     units,
 )
+from beiwen.commands.light_params import install as install_light_params
 from beiwen.errors import BeiwenError
 from beiwen.i18n import detect_language, set_language, t
+
+install_light_params()
 
 
 def print_error(message: str, details: list[str] | None = None) -> None:
@@ -63,42 +67,12 @@ class BeiwenGroup(TyperGroup):
             raise typer.Exit(code) from None
 
 
-app = typer.Typer(
-    cls=BeiwenGroup,
-    help="beiwen: the toolkit of the Jialing Fengqing business-district Party committee "
-    "(嘉陵风情步行街商圈党委). One SQLite file holds units, the rotation, work orders, grids, "
-    "courses and activities.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-# The explicit list of command groups (one module each in beiwen/commands/).
-GROUPS: list[tuple[typer.Typer, str, bool]] = [
-    (units.app, "units", False),
-    (grid.app, "grid", False),
-    (database.app, "db", False),
-    (issues.app, "issue", False),
-    (issues.app, "issues", True),
-    (courses.app, "course", False),
-    (activities.app, "activity", False),
-    (rotation.app, "rotation", False),
-]
-for group, name, hidden in GROUPS:
-    app.add_typer(group, name=name, hidden=hidden)
-database.register_root_commands(app)
-doctor.register_root_commands(app)
-report.register_root_commands(app)
-
-
 def version_callback(value: bool) -> None:
     if value:
         sys.stdout.write(f"beiwen {__version__}\n")
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[
@@ -139,10 +113,78 @@ def root(
     ctx.call_on_close(close)
 
 
+# The explicit list of command groups (one module each in beiwen/commands/) ...
+GROUPS: list[tuple[typer.Typer, str, bool]] = [
+    (units.app, "units", False),
+    (rotation.app, "rotation", False),
+    (issues.app, "issue", False),
+    (issues.app, "issues", True),  # alias
+    (grid.app, "grid", False),
+    (courses.app, "course", False),
+    (activities.app, "activity", False),
+    (database.app, "db", False),
+]
+# ... and of the commands that sit at the root.
+ROOT_COMMANDS: list[tuple[str, Callable[[typer.Typer], None]]] = [
+    ("init", database.register_root_commands),
+    ("report", report.register_root_commands),
+    ("doctor", doctor.register_root_commands),
+]
+ROOT_OPTIONS_WITH_VALUE = ("--db", "--lang")
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The root app with every group, or with only the group or root command `only`.
+
+    Typer builds the Click command of every registered command on each start; building just
+    the one a user typed keeps `beiwen issue add` from paying for the other 80.
+    """
+    root_app = typer.Typer(
+        cls=BeiwenGroup,
+        help="beiwen: the toolkit of the Jialing Fengqing business-district Party committee "
+        "(嘉陵风情步行街商圈党委). One SQLite file holds units, the rotation, work orders, "
+        "grids, courses and activities.",
+        no_args_is_help=True,
+        pretty_exceptions_show_locals=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    root_app.callback()(root)
+    for group, name, hidden in GROUPS:
+        if only is None or only == name:
+            root_app.add_typer(group, name=name, hidden=hidden)
+    for name, register in ROOT_COMMANDS:
+        if only is None or only == name:
+            register(root_app)
+    return root_app
+
+
+def invoked_name(args: list[str]) -> str | None:
+    """The group or root command that `args` names, or None (help, version, a typo)."""
+    known = {name for _, name, _ in GROUPS} | {name for name, _ in ROOT_COMMANDS}
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg in ROOT_OPTIONS_WITH_VALUE:
+            index += 2
+            continue
+        if arg.startswith("-"):
+            if arg.split("=", 1)[0] in ROOT_OPTIONS_WITH_VALUE:
+                index += 1
+                continue
+            return None
+        return arg if arg in known else None
+    return None
+
+
+app = build_app()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `beiwen` script."""
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=argv, prog_name="beiwen")
+        build_app(invoked_name(args))(args=args, prog_name="beiwen")
     except BrokenPipeError:
         # `beiwen units list | head`: the reader left; that is not an error worth a traceback.
         sys.stderr.close()

@@ -41,6 +41,12 @@ register(
             "--encoding",
             "第 {line} 行：文件既不是 UTF-8 也不是 GB18030 编码；请另存为 UTF-8 或指定 --encoding",
         ),
+        "table.utf16_without_bom": (
+            "line 1 holds NUL bytes: the file looks like UTF-16 saved without its byte-order "
+            "mark; pass --encoding utf-16-le (or utf-16-be), or save it as UTF-8",
+            "第 1 行含有 NUL 字节：文件似乎是不带字节顺序标记（BOM）的 UTF-16；"
+            "请指定 --encoding utf-16-le（或 utf-16-be），或另存为 UTF-8",
+        ),
         "table.empty": (
             "{path} is empty; it needs a header line and at least one row",
             "{path} 是空文件；需要表头行和至少一行数据",
@@ -131,6 +137,11 @@ def detect_encoding(path: Path) -> str:
             return "utf-8-sig"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return "utf-16"
+        handle.seek(0)
+        if b"\x00" in handle.readline(4096):
+            # A NUL in the header line is UTF-16 saved without its byte-order mark: both
+            # readings below would "succeed" and yield a header full of NULs.
+            raise InvalidInputError(t("table.utf16_without_bom"))
         handle.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
         try:

@@ -290,7 +290,12 @@ def import_spec(conn: sqlite3.Connection, default_kind: str | None) -> ImportSpe
                 row["council_since"] = stamp
             repo.insert_unit(conn, row)
             return "inserted"
-        changes = {k: v for k, v in clean.items() if existing.get(k) != v}
+        # A blank code cell means "not known to this roster", never "erase the stored code".
+        changes = {
+            k: v
+            for k, v in clean.items()
+            if existing.get(k) != v and not (k == "code" and v is None)
+        }
         if not changes:
             return "unchanged"
         if changes.get("council") and not existing["council"]:
