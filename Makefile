@@ -17,8 +17,8 @@ demo: $(STAMP)
 	@mkdir -p build
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/beiwen --db $(DEMO_DB) init --demo
-	$(BIN)/beiwen --db $(DEMO_DB) grid list
-	$(BIN)/beiwen --db $(DEMO_DB) units list --council
+	$(BIN)/beiwen --db $(DEMO_DB) rotation show --year 2024
+	$(BIN)/beiwen --db $(DEMO_DB) report --month 2024-08
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
