@@ -9,6 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from beiwen.commands import FORMAT_HELP, connect
+from beiwen.commands.importing import (
+    DryRunOption,
+    EncodingOption,
+    RejectsOption,
+    SheetOption,
+    SkipInvalidOption,
+    run_import_command,
+)
 from beiwen.i18n import register, t
 
 app = typer.Typer(
@@ -22,16 +30,6 @@ register(
         "activity.added": ("added activity {id}", "已添加活动 {id}"),
         "activity.updated": ("updated activity {id}", "已更新活动 {id}"),
         "activity.removed": ("removed activity {id} ({title})", "已删除活动 {id}（{title}）"),
-        "activity.import_summary": (
-            "{prefix}{inserted} inserted, {updated} updated, {unchanged} unchanged, "
-            "{rejected} rejected",
-            "{prefix}新增 {inserted}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}",
-        ),
-        "activity.dry_run_prefix": ("dry run, nothing written: ", "试运行，未写入："),
-        "activity.rejects_written": (
-            "rejected rows written to {path}",
-            "被拒绝的行已写入 {path}",
-        ),
     }
 )
 
@@ -252,49 +250,23 @@ def activity_import(
             "by 、 or ;), enterprises_served, enterprises_helped, participants, outcome."
         ),
     ],
-    encoding: Annotated[
-        str, typer.Option(help="auto (BOM, else UTF-8, else GB18030), or a name such as gb18030.")
-    ] = "auto",
-    sheet: Annotated[
-        str | None, typer.Option(help="Sheet of a workbook (default: the first).")
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate and count, write nothing.")
-    ] = False,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option("--skip-invalid", help="Write the valid rows, put the bad ones in --rejects."),
-    ] = False,
-    rejects: Annotated[
-        Path | None, typer.Option(help="CSV file for rows skipped by --skip-invalid.")
-    ] = None,
+    encoding: EncodingOption = "auto",
+    sheet: SheetOption = None,
+    dry_run: DryRunOption = False,
+    skip_invalid: SkipInvalidOption = False,
+    rejects: RejectsOption = None,
 ) -> None:
     """Import an activity log, all or nothing; rows match stored ones by title and date."""
+    from functools import partial
+
     from beiwen.services.activities import import_activities
 
-    summary = import_activities(
-        connect(ctx),
+    run_import_command(
         file,
+        partial(import_activities, connect(ctx), file),
         encoding=encoding,
         sheet=sheet,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         rejects=rejects,
-    )
-    if summary.encoding:
-        sys.stderr.write(t("table.encoding_used", path=file, encoding=summary.encoding) + "\n")
-    for line in summary.errors:
-        sys.stderr.write(line + "\n")
-    if summary.rejected and rejects is not None:
-        sys.stderr.write(t("activity.rejects_written", path=rejects) + "\n")
-    sys.stdout.write(
-        t(
-            "activity.import_summary",
-            prefix=t("activity.dry_run_prefix") if dry_run else "",
-            inserted=summary.inserted,
-            updated=summary.updated,
-            unchanged=summary.unchanged,
-            rejected=summary.rejected,
-        )
-        + "\n"
     )

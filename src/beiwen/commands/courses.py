@@ -9,6 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from beiwen.commands import FORMAT_HELP, SHOW_PII_HELP, connect
+from beiwen.commands.importing import (
+    DryRunOption,
+    EncodingOption,
+    RejectsOption,
+    SheetOption,
+    SkipInvalidOption,
+    run_import_command,
+)
 from beiwen.i18n import register, t
 
 app = typer.Typer(
@@ -42,13 +50,6 @@ register(
             "课堂 {id} 原为计划课，现登记为已开课",
         ),
         "course.planned": ("planned {count} classes", "已安排 {count} 堂课"),
-        "course.import_summary": (
-            "{prefix}{inserted} inserted, {updated} updated, {unchanged} unchanged, "
-            "{rejected} rejected",
-            "{prefix}新增 {inserted}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}",
-        ),
-        "course.dry_run_prefix": ("dry run, nothing written: ", "试运行，未写入："),
-        "course.rejects_written": ("rejected rows written to {path}", "被拒绝的行已写入 {path}"),
     }
 )
 
@@ -79,14 +80,6 @@ H_CREATED = ("Created", "创建时间")
 _WEEKDAYS = (("Mon", "周一"), ("Tue", "周二"), ("Wed", "周三"), ("Thu", "周四"), ("Fri", "周五"),
              ("Sat", "周六"), ("Sun", "周日"))  # fmt: skip
 _SOURCES = {"roster": ("roster", "签到名单"), "count": ("head count", "人数登记")}
-
-IMPORT_OPTIONS_HELP = {
-    "encoding": "auto (BOM, else UTF-8, else GB18030), or a name such as gb18030.",
-    "sheet": "Sheet of a workbook (default: the first).",
-    "dry_run": "Validate and count, write nothing.",
-    "skip_invalid": "Write the valid rows, put the bad ones in --rejects.",
-    "rejects": "CSV file for rows skipped by --skip-invalid.",
-}
 
 
 def _when(starts_at: str | None) -> str:
@@ -152,25 +145,6 @@ def _class_columns(with_course: bool = True) -> list[Any]:
 def _notices(lines: list[str]) -> None:
     for line in lines:
         sys.stderr.write(line + "\n")
-
-
-def _import_report(summary: Any, file: Path, dry_run: bool, rejects: Path | None) -> None:
-    if summary.encoding:
-        sys.stderr.write(t("table.encoding_used", path=file, encoding=summary.encoding) + "\n")
-    _notices(summary.errors)
-    if summary.rejected and rejects is not None:
-        sys.stderr.write(t("course.rejects_written", path=rejects) + "\n")
-    sys.stdout.write(
-        t(
-            "course.import_summary",
-            prefix=t("course.dry_run_prefix") if dry_run else "",
-            inserted=summary.inserted,
-            updated=summary.updated,
-            unchanged=summary.unchanged,
-            rejected=summary.rejected,
-        )
-        + "\n"
-    )
 
 
 # Courses ---------------------------------------------------------------------------------
@@ -339,29 +313,26 @@ def course_import(
             "capacity (or 课程, 类别, 合作单位, 老师, 地点, 容量)."
         ),
     ],
-    encoding: Annotated[str, typer.Option(help=IMPORT_OPTIONS_HELP["encoding"])] = "auto",
-    sheet: Annotated[str | None, typer.Option(help=IMPORT_OPTIONS_HELP["sheet"])] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help=IMPORT_OPTIONS_HELP["dry_run"])
-    ] = False,
-    skip_invalid: Annotated[
-        bool, typer.Option("--skip-invalid", help=IMPORT_OPTIONS_HELP["skip_invalid"])
-    ] = False,
-    rejects: Annotated[Path | None, typer.Option(help=IMPORT_OPTIONS_HELP["rejects"])] = None,
+    encoding: EncodingOption = "auto",
+    sheet: SheetOption = None,
+    dry_run: DryRunOption = False,
+    skip_invalid: SkipInvalidOption = False,
+    rejects: RejectsOption = None,
 ) -> None:
     """Import a course catalogue: new names are added, known names updated; all or nothing."""
+    from functools import partial
+
     from beiwen.services.courses import import_courses
 
-    summary = import_courses(
-        connect(ctx),
+    run_import_command(
         file,
+        partial(import_courses, connect(ctx), file),
         encoding=encoding,
         sheet=sheet,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         rejects=rejects,
     )
-    _import_report(summary, file, dry_run, rejects)
 
 
 # Terms -----------------------------------------------------------------------------------
@@ -521,29 +492,26 @@ def course_class_import(
             "(or 课程, 期次, 日期, 人数, 地点, 备注)."
         ),
     ],
-    encoding: Annotated[str, typer.Option(help=IMPORT_OPTIONS_HELP["encoding"])] = "auto",
-    sheet: Annotated[str | None, typer.Option(help=IMPORT_OPTIONS_HELP["sheet"])] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help=IMPORT_OPTIONS_HELP["dry_run"])
-    ] = False,
-    skip_invalid: Annotated[
-        bool, typer.Option("--skip-invalid", help=IMPORT_OPTIONS_HELP["skip_invalid"])
-    ] = False,
-    rejects: Annotated[Path | None, typer.Option(help=IMPORT_OPTIONS_HELP["rejects"])] = None,
+    encoding: EncodingOption = "auto",
+    sheet: SheetOption = None,
+    dry_run: DryRunOption = False,
+    skip_invalid: SkipInvalidOption = False,
+    rejects: RejectsOption = None,
 ) -> None:
     """Import a ledger of classes held (all or nothing); unknown terms are created."""
+    from functools import partial
+
     from beiwen.services.courses import import_classes
 
-    summary = import_classes(
-        connect(ctx),
+    run_import_command(
         file,
+        partial(import_classes, connect(ctx), file),
         encoding=encoding,
         sheet=sheet,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         rejects=rejects,
     )
-    _import_report(summary, file, dry_run, rejects)
 
 
 # Attendance and planning -------------------------------------------------------------------
@@ -563,7 +531,7 @@ def course_attend(
             help="Roster file (.csv/.xlsx) with a name column (姓名) and optionally phone (电话)."
         ),
     ] = None,
-    encoding: Annotated[str, typer.Option(help=IMPORT_OPTIONS_HELP["encoding"])] = "auto",
+    encoding: EncodingOption = "auto",
 ) -> None:
     """Record named attendees of a class; its attendance is then counted from the roster."""
     from beiwen.errors import InvalidInputError

@@ -10,6 +10,14 @@ from typing import Annotated, Any
 import typer
 
 from beiwen.commands import FORMAT_HELP, SHOW_PII_HELP, connect
+from beiwen.commands.importing import (
+    DryRunOption,
+    EncodingOption,
+    RejectsOption,
+    SheetOption,
+    SkipInvalidOption,
+    run_import_command,
+)
 from beiwen.i18n import register, t
 
 app = typer.Typer(
@@ -36,13 +44,6 @@ register(
             "beiwen issue suggest ID",
             "提示：{name} 仍有 {count} 个未办结工单；可用 beiwen issue suggest 工单号 另行指派",
         ),
-        "grid.import_summary": (
-            "{prefix}{inserted} inserted, {updated} updated, {unchanged} unchanged, "
-            "{rejected} rejected",
-            "{prefix}新增 {inserted}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}",
-        ),
-        "grid.dry_run_prefix": ("dry run, nothing written: ", "试运行，未写入："),
-        "grid.rejects_written": ("rejected rows written to {path}", "被拒绝的行已写入 {path}"),
         "grid.nobody": (
             'nobody has a skill matching "{skill}"; see the skills with: beiwen grid member list',
             "没有人员具备与“{skill}”相符的技能；可用 beiwen grid member list 查看技能",
@@ -650,53 +651,23 @@ def grid_member_import(
             "电话, 身份证号."
         ),
     ],
-    encoding: Annotated[
-        str, typer.Option(help="auto (BOM, else UTF-8, else GB18030), or a name such as gb18030.")
-    ] = "auto",
-    sheet: Annotated[
-        str | None, typer.Option(help="Sheet of a workbook (default: the first).")
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate and count, write nothing.")
-    ] = False,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option("--skip-invalid", help="Write the valid rows, put the bad ones in --rejects."),
-    ] = False,
-    rejects: Annotated[
-        Path | None, typer.Option(help="CSV file for rows skipped by --skip-invalid.")
-    ] = None,
+    encoding: EncodingOption = "auto",
+    sheet: SheetOption = None,
+    dry_run: DryRunOption = False,
+    skip_invalid: SkipInvalidOption = False,
+    rejects: RejectsOption = None,
 ) -> None:
     """Import a roster of people: all or nothing, every bad row reported with its line."""
-    from beiwen.commands.progress import byte_progress
+    from functools import partial
+
     from beiwen.services.people import import_members
 
-    conn = connect(ctx)
-    with byte_progress(file) as advance:
-        summary = import_members(
-            conn,
-            file,
-            encoding=encoding,
-            sheet=sheet,
-            dry_run=dry_run,
-            skip_invalid=skip_invalid,
-            rejects=rejects,
-            on_bytes=advance,
-        )
-    if summary.encoding:
-        sys.stderr.write(t("table.encoding_used", path=file, encoding=summary.encoding) + "\n")
-    for line in summary.errors:
-        sys.stderr.write(line + "\n")
-    if summary.rejected and rejects is not None:
-        sys.stderr.write(t("grid.rejects_written", path=rejects) + "\n")
-    sys.stdout.write(
-        t(
-            "grid.import_summary",
-            prefix=t("grid.dry_run_prefix") if dry_run else "",
-            inserted=summary.inserted,
-            updated=summary.updated,
-            unchanged=summary.unchanged,
-            rejected=summary.rejected,
-        )
-        + "\n"
+    run_import_command(
+        file,
+        partial(import_members, connect(ctx), file),
+        encoding=encoding,
+        sheet=sheet,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
     )

@@ -14,6 +14,14 @@ from typing import Annotated, Any
 import typer
 
 from beiwen.commands import FORMAT_HELP, SHOW_PII_HELP, connect
+from beiwen.commands.importing import (
+    DryRunOption,
+    EncodingOption,
+    RejectsOption,
+    SheetOption,
+    SkipInvalidOption,
+    run_import_command,
+)
 from beiwen.i18n import register, t
 
 app = typer.Typer(
@@ -40,12 +48,6 @@ register(
             "(existing ones keep their due time)",
             "{category}：新工单的办理期限为上报后 {days} 天（已有工单的期限不变）",
         ),
-        "issues.import_summary": (
-            "{prefix}{inserted} inserted, {unchanged} already present, {rejected} rejected",
-            "{prefix}新增 {inserted}，已存在 {unchanged}，拒绝 {rejected}",
-        ),
-        "issues.dry_run_prefix": ("dry run, nothing written: ", "试运行，未写入："),
-        "issues.rejects_written": ("rejected rows written to {path}", "被拒绝的行已写入 {path}"),
         "issues.exported": (
             "wrote {count} work orders to {path}",
             "已导出 {count} 个工单到 {path}",
@@ -550,54 +552,26 @@ def issue_import(
             "(标题, 类别, 网格, 来源, 上报时间, 状态, 承办单位, 派单时间, …)."
         ),
     ],
-    encoding: Annotated[
-        str, typer.Option(help="auto (BOM, else UTF-8, else GB18030), or a name such as gb18030.")
-    ] = "auto",
-    sheet: Annotated[
-        str | None, typer.Option(help="Sheet of a workbook (default: the first).")
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate and count, write nothing.")
-    ] = False,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option("--skip-invalid", help="Write the valid rows, put the bad ones in --rejects."),
-    ] = False,
-    rejects: Annotated[
-        Path | None, typer.Option(help="CSV file for rows skipped by --skip-invalid.")
-    ] = None,
+    encoding: EncodingOption = "auto",
+    sheet: SheetOption = None,
+    dry_run: DryRunOption = False,
+    skip_invalid: SkipInvalidOption = False,
+    rejects: RejectsOption = None,
 ) -> None:
     """Import work orders, historical ones with their status and times: all or nothing."""
-    from beiwen.commands.progress import byte_progress
+    from functools import partial
+
     from beiwen.services.issues import import_issues
 
-    conn = connect(ctx)
-    with byte_progress(file) as advance:
-        summary = import_issues(
-            conn,
-            file,
-            encoding=encoding,
-            sheet=sheet,
-            dry_run=dry_run,
-            skip_invalid=skip_invalid,
-            rejects=rejects,
-            on_bytes=advance,
-        )
-    if summary.encoding:
-        sys.stderr.write(t("table.encoding_used", path=file, encoding=summary.encoding) + "\n")
-    for line in summary.errors:
-        sys.stderr.write(line + "\n")
-    if summary.rejected and rejects is not None:
-        sys.stderr.write(t("issues.rejects_written", path=rejects) + "\n")
-    sys.stdout.write(
-        t(
-            "issues.import_summary",
-            prefix=t("issues.dry_run_prefix") if dry_run else "",
-            inserted=summary.inserted,
-            unchanged=summary.unchanged,
-            rejected=summary.rejected,
-        )
-        + "\n"
+    run_import_command(
+        file,
+        partial(import_issues, connect(ctx), file),
+        encoding=encoding,
+        sheet=sheet,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+        summary_key="import.summary_present",
     )
 
 

@@ -9,6 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from beiwen.commands import FORMAT_HELP, SHOW_PII_HELP, connect
+from beiwen.commands.importing import (
+    DryRunOption,
+    EncodingOption,
+    RejectsOption,
+    SheetOption,
+    SkipInvalidOption,
+    run_import_command,
+)
 from beiwen.i18n import register, t
 
 app = typer.Typer(
@@ -21,16 +29,6 @@ register(
         "units.added": ("added unit {id}", "已添加单位 {id}"),
         "units.updated": ("updated unit {id}", "已更新单位 {id}"),
         "units.retired": ("retired unit {id} ({name})", "单位 {id}（{name}）已退出"),
-        "units.import_summary": (
-            "{prefix}{inserted} inserted, {updated} updated, {unchanged} unchanged, "
-            "{rejected} rejected",
-            "{prefix}新增 {inserted}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}",
-        ),
-        "units.dry_run_prefix": ("dry run, nothing written: ", "试运行，未写入："),
-        "units.rejects_written": (
-            "rejected rows written to {path}",
-            "被拒绝的行已写入 {path}",
-        ),
         "units.exported": ("wrote {count} units to {path}", "已导出 {count} 个单位到 {path}"),
         "units.xlsx_needs_output": (
             "--format xlsx writes a file; add --output PATH",
@@ -273,57 +271,25 @@ def units_import(
         ),
     ],
     kind: Annotated[str, typer.Option(help="Kind for rows without a kind column.")] = "merchant",
-    encoding: Annotated[
-        str, typer.Option(help="auto (BOM, else UTF-8, else GB18030), or a name such as gb18030.")
-    ] = "auto",
-    sheet: Annotated[
-        str | None, typer.Option(help="Sheet of a workbook (default: the first).")
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate and count, write nothing.")
-    ] = False,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option("--skip-invalid", help="Write the valid rows, put the bad ones in --rejects."),
-    ] = False,
-    rejects: Annotated[
-        Path | None, typer.Option(help="CSV file for rows skipped by --skip-invalid.")
-    ] = None,
+    encoding: EncodingOption = "auto",
+    sheet: SheetOption = None,
+    dry_run: DryRunOption = False,
+    skip_invalid: SkipInvalidOption = False,
+    rejects: RejectsOption = None,
 ) -> None:
     """Import a merchant roster: all or nothing, every bad row reported with its line."""
-    from beiwen.commands.progress import byte_progress
+    from functools import partial
+
     from beiwen.services.units import import_units
 
-    conn = connect(ctx)
-    with byte_progress(file) as advance:
-        summary = import_units(
-            conn,
-            file,
-            default_kind=kind,
-            encoding=encoding,
-            sheet=sheet,
-            dry_run=dry_run,
-            skip_invalid=skip_invalid,
-            rejects=rejects,
-            on_bytes=advance,
-        )
-    if summary.encoding:
-        sys.stderr.write(t("table.encoding_used", path=file, encoding=summary.encoding) + "\n")
-    for line in summary.errors:
-        sys.stderr.write(line + "\n")
-    if summary.rejected and rejects is not None:
-        sys.stderr.write(t("units.rejects_written", path=rejects) + "\n")
-    prefix = t("units.dry_run_prefix") if dry_run else ""
-    sys.stdout.write(
-        t(
-            "units.import_summary",
-            prefix=prefix,
-            inserted=summary.inserted,
-            updated=summary.updated,
-            unchanged=summary.unchanged,
-            rejected=summary.rejected,
-        )
-        + "\n"
+    run_import_command(
+        file,
+        partial(import_units, connect(ctx), file, default_kind=kind),
+        encoding=encoding,
+        sheet=sheet,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
     )
 
 

@@ -1,0 +1,82 @@
+"""What every `… import FILE` command shares: its file options, the progress bar, and the
+summary it prints. The rows themselves go through `services.importing.run_import`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from beiwen.i18n import register, t
+
+register(
+    {
+        "import.summary": (
+            "{prefix}{inserted} inserted, {updated} updated, {unchanged} unchanged, "
+            "{rejected} rejected",
+            "{prefix}新增 {inserted}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}",
+        ),
+        "import.summary_present": (
+            "{prefix}{inserted} inserted, {unchanged} already present, {rejected} rejected",
+            "{prefix}新增 {inserted}，已存在 {unchanged}，拒绝 {rejected}",
+        ),
+        "import.dry_run_prefix": ("dry run, nothing written: ", "试运行，未写入："),
+        "import.rejects_written": ("rejected rows written to {path}", "被拒绝的行已写入 {path}"),
+    }
+)
+
+EncodingOption = Annotated[
+    str, typer.Option(help="auto (BOM, else UTF-8, else GB18030), or a name such as gb18030.")
+]
+SheetOption = Annotated[str | None, typer.Option(help="Sheet of a workbook (default: the first).")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Validate and count, write nothing.")]
+SkipInvalidOption = Annotated[
+    bool,
+    typer.Option("--skip-invalid", help="Write the valid rows, put the bad ones in --rejects."),
+]
+RejectsOption = Annotated[
+    Path | None, typer.Option(help="CSV file for rows skipped by --skip-invalid.")
+]
+
+
+def run_import_command(
+    file: Path,
+    do_import: Callable[..., Any],
+    *,
+    encoding: str,
+    sheet: str | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    rejects: Path | None,
+    summary_key: str = "import.summary",
+) -> Any:
+    """Run one importer with a progress bar on stderr, then print what it did."""
+    from beiwen.commands.progress import byte_progress
+
+    with byte_progress(file) as advance:
+        summary = do_import(
+            encoding=encoding,
+            sheet=sheet,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            rejects=rejects,
+            on_bytes=advance,
+        )
+    if summary.encoding:
+        sys.stderr.write(t("table.encoding_used", path=file, encoding=summary.encoding) + "\n")
+    for line in summary.errors:
+        sys.stderr.write(line + "\n")
+    if summary.rejected and rejects is not None:
+        sys.stderr.write(t("import.rejects_written", path=rejects) + "\n")
+    counts = {
+        "inserted": summary.inserted,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+        "rejected": summary.rejected,
+    }
+    prefix = t("import.dry_run_prefix") if dry_run else ""
+    sys.stdout.write(t(summary_key, prefix=prefix, **counts) + "\n")
+    return summary
