@@ -125,6 +125,7 @@ CREATE TABLE issues (
 );
 CREATE INDEX issues_reported_at ON issues (reported_at);
 CREATE INDEX issues_resolved_at ON issues (resolved_at);
+CREATE INDEX issues_cancelled_at ON issues (cancelled_at) WHERE cancelled_at IS NOT NULL;
 CREATE INDEX issues_status ON issues (status);
 CREATE INDEX issues_grid ON issues (grid);
 

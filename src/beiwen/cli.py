@@ -160,7 +160,8 @@ def build_app(only: str | None = None) -> typer.Typer:
 
 
 def invoked_name(args: list[str]) -> str | None:
-    """The group or root command that `args` names, or None (help, version, a typo)."""
+    """The group or root command that `args` names; "" for --version (no command needed);
+    None when the whole tree is needed (help, no command, a typo to suggest against)."""
     known = {name for _, name, _ in GROUPS} | {name for name, _ in ROOT_COMMANDS}
     index = 0
     while index < len(args):
@@ -172,7 +173,8 @@ def invoked_name(args: list[str]) -> str | None:
             if arg.split("=", 1)[0] in ROOT_OPTIONS_WITH_VALUE:
                 index += 1
                 continue
-            return None
+            # --version answers before any command is looked at: build none of them.
+            return "" if arg == "--version" else None
         return arg if arg in known else None
     return None
 

@@ -74,14 +74,28 @@ def _normalise(value: str) -> str:
     return value.strip().lower().replace(" ", "_")
 
 
+_lookups: dict[int, dict[str, str]] = {}
+
+
+def _lookup(vocabulary: Vocabulary) -> dict[str, str]:
+    """Normalised key and labels -> key, built once per vocabulary (imports call this per row)."""
+    found = _lookups.get(id(vocabulary))
+    if found is None:
+        found = {}
+        for key, (english, chinese) in reversed(vocabulary.items()):
+            for spelling in (chinese, english, key):
+                found[_normalise(spelling)] = key
+        _lookups[id(vocabulary)] = found
+    return found
+
+
 def parse_choice(
     vocabulary: Vocabulary, value: str, field: str, aliases: dict[str, str] | None = None
 ) -> str:
     """The key for `value` (key, English or Chinese label, or alias), else InvalidInputError."""
-    wanted = _normalise(value)
-    for key, (english, chinese) in vocabulary.items():
-        if wanted in (key, _normalise(english), _normalise(chinese)):
-            return key
+    key = _lookup(vocabulary).get(_normalise(value))
+    if key is not None:
+        return key
     if aliases and value.strip() in aliases:
         return aliases[value.strip()]
     raise InvalidInputError(

@@ -37,6 +37,16 @@ def units_by_name(conn: sqlite3.Connection, name: str) -> list[Row]:
     return rows(conn, "SELECT * FROM units WHERE name = ? ORDER BY id", (name,))
 
 
+def unit_matches(
+    conn: sqlite3.Connection, code: str | None, name: str
+) -> list[tuple[int, str | None, str]]:
+    """(id, code, name) of the units, retired too, holding `code` or named `name`."""
+    found: list[tuple[int, str | None, str]] = conn.execute(
+        "SELECT id, code, name FROM units WHERE code = ? OR name = ?", (code, name)
+    ).fetchall()
+    return found
+
+
 def list_units(
     conn: sqlite3.Connection,
     *,

@@ -147,6 +147,7 @@ def resolve_header(header: list[str], spec: ImportSpec) -> list[str | None]:
     return mapping
 
 
+IMPORT_CACHE_KIB = 32 * 1024  # SQLite page cache during an import, in KiB
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # as beiwen.render.neutralise
 
 
@@ -195,6 +196,9 @@ def _import_rows(
     bad_rows: list[tuple[list[str], str]] = []
     first_line_of: dict[tuple[str, str], int] = {}
     seen = 0  # every row, also the valid ones left unwritten once the import is refused
+    # A large import touches index pages all over the file; with SQLite's default 2 MiB cache
+    # they are spilled to the WAL and read back again and again. 32 MiB keeps them in memory.
+    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     conn.execute("BEGIN IMMEDIATE")
     try:
         for line, cells in table.rows:

@@ -17,6 +17,8 @@ Every rate is None (JSON null) when its denominator is 0.
 from __future__ import annotations
 
 import sqlite3
+import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -131,10 +133,16 @@ def _due_cutoff(period: Period) -> str:
     return min(period.end_at, current)
 
 
+def _median(values: Iterable[float | None]) -> float | None:
+    present = [value for value in values if value is not None]
+    return float(statistics.median(present)) if present else None
+
+
 def issue_section(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
     start, end = period.start_at, period.end_at
     totals = repo.issue_totals(conn, start, end)
     backlog = repo.open_at(conn, end, _due_cutoff(period))
+    durations = repo.hours(conn, start, end)
     section: dict[str, Any] = {
         "collected": totals["collected"],
         "handled": totals["handled"],
@@ -142,8 +150,8 @@ def issue_section(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
         "open": backlog["open"],
         "overdue": backlog["overdue"],
         "on_time_rate": rate(totals["on_time"], totals["handled"]),
-        "median_response_hours": repo.median(conn, start, end, "response_hours"),
-        "median_resolution_hours": repo.median(conn, start, end, "resolution_hours"),
+        "median_response_hours": _median(h[0] for h in durations),
+        "median_resolution_hours": _median(h[1] for h in durations),
         "satisfaction_rate": rate(totals["satisfied"], totals["followed_up"]),
         "by_category": {
             row["key"]: {"collected": row["collected"], "handled": row["handled"]}

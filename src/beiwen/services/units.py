@@ -265,9 +265,9 @@ def import_spec(conn: sqlite3.Connection, default_kind: str | None) -> ImportSpe
         clean, reasons = validate_unit(raw, known_grids, default_kind)
         if not reasons and not clean.get("code"):
             # Without a code the name is the key; a name two units share names neither.
-            named = repo.units_by_name(conn, clean["name"])
+            named = repo.unit_matches(conn, None, clean["name"])
             if len(named) > 1:
-                ids = ", ".join(str(unit["id"]) for unit in named)
+                ids = ", ".join(str(unit_id) for unit_id, _, _ in named)
                 reasons.append(
                     t("units.import_ambiguous", name=clean["name"], count=len(named), ids=ids)
                 )
@@ -279,17 +279,25 @@ def import_spec(conn: sqlite3.Connection, default_kind: str | None) -> ImportSpe
     stamp = iso(now())
 
     def write(conn: sqlite3.Connection, clean: dict[str, Any]) -> str:
-        existing = repo.unit_by_code(conn, clean["code"]) if clean.get("code") else None
-        if existing is None:
-            same_name = repo.units_by_name(conn, clean["name"])
-            candidates = [u for u in same_name if not clean.get("code") or not u["code"]]
-            existing = candidates[0] if len(candidates) == 1 else None
-        if existing is None:
+        # One indexed lookup answers both questions: is the code known, and else the name?
+        matches = repo.unit_matches(conn, clean.get("code"), clean["name"])
+        by_code = [unit_id for unit_id, code, _ in matches if code and code == clean.get("code")]
+        existing_id = by_code[0] if by_code else None
+        if existing_id is None:
+            candidates = [
+                unit_id
+                for unit_id, code, name in matches
+                if name == clean["name"] and (not clean.get("code") or not code)
+            ]
+            existing_id = candidates[0] if len(candidates) == 1 else None
+        if existing_id is None:
             row = {**clean, "created_at": stamp, "updated_at": stamp}
             if clean.get("council"):
                 row["council_since"] = stamp
             repo.insert_unit(conn, row)
             return "inserted"
+        existing = repo.get_unit(conn, existing_id)
+        assert existing is not None
         # A blank code cell means "not known to this roster", never "erase the stored code".
         changes = {
             k: v
@@ -300,7 +308,7 @@ def import_spec(conn: sqlite3.Connection, default_kind: str | None) -> ImportSpe
             return "unchanged"
         if changes.get("council") and not existing["council"]:
             changes["council_since"] = stamp
-        repo.update_unit(conn, existing["id"], {**changes, "updated_at": stamp})
+        repo.update_unit(conn, existing_id, {**changes, "updated_at": stamp})
         return "updated"
 
     return ImportSpec(
