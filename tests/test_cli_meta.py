@@ -24,7 +24,6 @@ from conftest import Cli, beiwen_process
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-FOUNDATION = {"init", "units", "grid", "db"}
 
 
 def is_group(command: Any) -> bool:
@@ -99,24 +98,7 @@ def test_groups_are_registered_in_one_list() -> None:
         assert is_group(ROOT_COMMAND.commands[name])
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=[]
-            if name in FOUNDATION
-            else [
-                pytest.mark.xfail(
-                    f"beiwen {name}" not in README,
-                    reason="README sections of the newer groups are merged from docs/sections",
-                    strict=False,
-                )
-            ],
-        )
-        for name in TOP_LEVEL
-    ],
-)
+@pytest.mark.parametrize("name", TOP_LEVEL)
 def test_readme_mentions_every_command_group(name: str) -> None:
     assert f"beiwen {name}" in README
 

@@ -770,7 +770,9 @@ def test_blank_code_cell_keeps_the_stored_code(ready: Cli, tmp_path: Path) -> No
     code = "92500109MA5U5G7X14"
     ready.ok("units", "add", "云清咖啡", "--kind", "merchant", "--code", code)
     roster = tmp_path / "roster.csv"
-    roster.write_text("统一社会信用代码,商户名称,联系电话\n,云清咖啡,13812345678\n", encoding="utf-8")
+    roster.write_text(
+        "统一社会信用代码,商户名称,联系电话\n,云清咖啡,13812345678\n", encoding="utf-8"
+    )
     result = ready.ok("units", "import", str(roster))
     assert "1 updated" in result.stdout
     unit = json.loads(ready.ok("units", "show", "云清咖啡", "--format", "json").stdout)

@@ -12,12 +12,18 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from beiwen.errors import BeiwenError, DatabaseMissingError
+from beiwen.errors import BeiwenError, DatabaseMissingError, InvalidInputError
 from beiwen.i18n import register, t
 
 register(
     {
+        "db.number_too_large": (
+            "a number you gave is too large (ids and counts go up to 9223372036854775807); "
+            "check it",
+            "输入的数字过大（编号和数量最大为 9223372036854775807）；请核对",
+        ),
         "db.migration_failed": (
             "upgrading {path} failed at {names} ({detail}); nothing was changed: keep using the "
             "previous beiwen version and report this message",
@@ -61,6 +67,20 @@ def create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+class Connection(sqlite3.Connection):
+    """sqlite3's connection, with one user error translated where it arises.
+
+    Any id or count typed on the command line ends up as a query parameter; SQLite integers
+    stop at 2**63 - 1, and a larger one raises OverflowError, which no caller expects.
+    """
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except OverflowError:
+            raise InvalidInputError(t("db.number_too_large")) from None
+
+
 def open_db(path: Path, *, create: bool = False) -> sqlite3.Connection:
     """Open the beiwen database at `path`, apply pending migrations, return the connection.
 
@@ -75,7 +95,9 @@ def open_db(path: Path, *, create: bool = False) -> sqlite3.Connection:
         except OSError as error:
             raise BeiwenError(t("error.cannot_write", path=path, detail=error.strerror)) from None
     # isolation_level=None: no implicit transactions; write() issues BEGIN IMMEDIATE itself.
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = sqlite3.connect(
+        path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, factory=Connection
+    )
     try:
         for name, value in PRAGMAS.items():
             conn.execute(f"PRAGMA {name} = {value}")

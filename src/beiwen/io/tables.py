@@ -41,6 +41,10 @@ register(
             "--encoding",
             "第 {line} 行：文件既不是 UTF-8 也不是 GB18030 编码；请另存为 UTF-8 或指定 --encoding",
         ),
+        "table.line_too_long": (
+            "the line is longer than {limit} MB; a roster row never is, check the file",
+            "该行超过 {limit} MB；名册中的一行不会这么长，请检查文件",
+        ),
         "table.utf16_without_bom": (
             "line 1 holds NUL bytes: the file looks like UTF-16 saved without its byte-order "
             "mark; pass --encoding utf-16-le (or utf-16-be), or save it as UTF-8",
@@ -186,9 +190,17 @@ def _canonical_encoding(name: str) -> str:
 
 
 def _decoded_lines(
-    handle: BinaryIO, encoding: str, auto: bool, on_bytes: Callable[[int], None] | None
+    handle: BinaryIO,
+    encoding: str,
+    auto: bool,
+    on_bytes: Callable[[int], None] | None,
+    line_limit: int | None = None,
 ) -> Generator[str, None, None]:
-    """Decode line by line so that an invalid byte names its line."""
+    """Decode line by line so that an invalid byte names its line.
+
+    A line longer than `line_limit` bytes is replaced by `_LONG_LINE`, which the reader
+    reports as an error of that line: split into cells, 50 MB of "a,a,a" would take gigabytes.
+    """
     codec = _canonical_encoding(encoding)
     if codec in BYTE_ENCODINGS:
         strip_bom = codec == "utf-8-sig"
@@ -196,6 +208,9 @@ def _decoded_lines(
         for number, raw in enumerate(handle, start=1):
             if on_bytes:
                 on_bytes(len(raw))
+            if line_limit is not None and len(raw) > line_limit:
+                yield _LONG_LINE + "\n"
+                continue
             if strip_bom and number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
             try:
@@ -213,10 +228,16 @@ def _decoded_lines(
         for number, line in enumerate(text, start=1):
             if _UNDECODABLE in line:
                 raise InvalidInputError(t("table.undecodable", line=number, encoding=encoding))
+            if line_limit is not None and len(line) * 2 > line_limit:
+                yield _LONG_LINE + "\n"
+                continue
             yield line.lstrip("\ufeff") if number == 1 else line
 
 
 _UNDECODABLE = "\udfff"
+LINE_LIMIT = 4 * 1024 * 1024  # bytes; a roster row is a few hundred
+# Stands for a line over LINE_LIMIT; its NUL bytes make any cell that absorbs it invalid too.
+_LONG_LINE = "\x00beiwen:line-too-long\x00"
 _MARK_ERRORS = "beiwen.mark_undecodable"
 
 
@@ -237,7 +258,7 @@ def _read_delimited(
     if path.stat().st_size == 0:
         raise InvalidInputError(t("table.empty", path=path))
     handle = path.open("rb")
-    lines = _decoded_lines(handle, chosen, auto, on_bytes)
+    lines = _decoded_lines(handle, chosen, auto, on_bytes, LINE_LIMIT)
     reader = csv.reader(lines, delimiter=delimiter)
     csv.field_size_limit(CELL_LIMIT)
 
@@ -258,6 +279,10 @@ def _read_delimited(
                     yield start, [_CsvError(detail)]
                     continue
                 start, last = last + 1, reader.line_num
+                if cells == [_LONG_LINE]:
+                    limit = LINE_LIMIT // 1024 // 1024
+                    yield start, [_CsvError(t("table.line_too_long", limit=limit))]
+                    continue
                 # Blank lines and the ",,,," rows Excel leaves below a table are not rows.
                 if any(cell.strip() for cell in cells):
                     yield start, cells

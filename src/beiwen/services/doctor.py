@@ -10,6 +10,7 @@ is wrong, then the command that fixes it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
@@ -26,7 +27,8 @@ register(
             "{path} 不存在；请用 beiwen init 创建（或用 --db 指定正确的文件）",
         ),
         "doctor.not_a_file": (
-            "{path} is a folder, not a database file; pass --db with the file, e.g. {path}/beiwen.db",
+            "{path} is a folder, not a database file; pass --db with the file, "
+            "e.g. {path}/beiwen.db",
             "{path} 是文件夹而不是数据库文件；请用 --db 指定文件，如 {path}/beiwen.db",
         ),
         "doctor.unreadable": (
@@ -36,12 +38,14 @@ register(
         "doctor.empty_file": (
             "{path} is empty (0 bytes); create the database with: beiwen init, or restore a "
             "backup (see README: restoring from a backup)",
-            "{path} 是空文件（0 字节）；请用 beiwen init 创建数据库，或从备份恢复（见 README：从备份恢复）",
+            "{path} 是空文件（0 字节）；请用 beiwen init 创建数据库，"
+            "或从备份恢复（见 README：从备份恢复）",
         ),
         "doctor.not_sqlite": (
             "{path} is not an SQLite database; check --db and BEIWEN_DB, or restore a backup "
             "(see README: restoring from a backup)",
-            "{path} 不是 SQLite 数据库；请检查 --db 和 BEIWEN_DB，或从备份恢复（见 README：从备份恢复）",
+            "{path} 不是 SQLite 数据库；请检查 --db 和 BEIWEN_DB，"
+            "或从备份恢复（见 README：从备份恢复）",
         ),
         "doctor.open_to_others": (
             "{path} can be read or changed by other users (mode {mode}); run: chmod 600 {path}",
@@ -61,7 +65,8 @@ register(
         "doctor.folder_read_only": (
             "the folder {folder} is not writable for you (mode {mode}), so SQLite cannot create "
             "its -wal and -shm files beside the database; run: chmod u+rwx {folder}",
-            "文件夹 {folder} 对你不可写（权限 {mode}），SQLite 无法在数据库旁创建 -wal 和 -shm 文件；"
+            "文件夹 {folder} 对你不可写（权限 {mode}），"
+            "SQLite 无法在数据库旁创建 -wal 和 -shm 文件；"
             "请运行：chmod u+rwx {folder}",
         ),
         "doctor.large_wal": (
@@ -92,7 +97,8 @@ register(
         "doctor.not_beiwen": (
             "{path} is an SQLite database but not a beiwen one (it has no migrations table); "
             "check --db and BEIWEN_DB",
-            "{path} 是 SQLite 数据库，但不是 beiwen 数据库（没有迁移记录表）；请检查 --db 和 BEIWEN_DB",
+            "{path} 是 SQLite 数据库，但不是 beiwen 数据库（没有迁移记录表）；"
+            "请检查 --db 和 BEIWEN_DB",
         ),
         "doctor.no_schema": (
             "{path} holds no tables yet; create the schema with: beiwen init",
@@ -208,7 +214,7 @@ def _permission_problems(path: Path) -> list[str]:
 
 
 def _database_problems(path: Path, found: Diagnosis) -> list[str]:
-    # mode=ro: no migration, no pragma that writes, no file created but SQLite's own -shm.
+    # mode=ro: no migration, no pragma that writes; SQLite may still create -wal and -shm.
     uri = path.resolve().as_uri() + "?mode=ro"
     sidecars = [_sidecar(path, "-wal"), _sidecar(path, "-shm")]
     missing = [file for file in sidecars if not file.exists()]
@@ -226,7 +232,8 @@ def _database_problems(path: Path, found: Diagnosis) -> list[str]:
         # SQLite gives them the database's mode, which may be the loose one just reported.
         for file in missing:
             if file.exists():
-                os.chmod(file, 0o600)
+                with contextlib.suppress(OSError):
+                    os.chmod(file, 0o600)
 
 
 def _content_problems(conn: sqlite3.Connection, path: Path, found: Diagnosis) -> list[str]:

@@ -282,8 +282,11 @@ def write_rejects(path: Path, header: list[str], rows: list[tuple[list[str], str
     The reason always sits in the error column: short rows are padded, and the extra cells of
     a long row follow the reason, so that nothing the file held is lost.
     """
+    from beiwen.db import create_private_file
+
     width = len(header)
     try:
+        create_private_file(path)  # the rejected rows are personal data too: 0600, like exports
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow([*header, t("import.error_column")])
