@@ -99,6 +99,27 @@ def _flag(value: str) -> bool:
     raise InvalidInputError(t("units.bad_flag", value=value))
 
 
+# How each field of a unit is read; imports call these for every cell, so they are plain
+# module-level functions rather than closures built per row.
+_FIELD_PARSERS: tuple[tuple[str, Callable[[str, set[int]], Any]], ...] = (
+    ("code", lambda v, _: parse_credit_code(v, "code")),
+    ("name", lambda v, _: v),
+    ("kind", lambda v, _: parse_choice(UNIT_KINDS, v, "kind", ALIASES["UNIT_KINDS"])),
+    (
+        "category",
+        lambda v, _: parse_choice(
+            MERCHANT_CATEGORIES, v, "category", ALIASES["MERCHANT_CATEGORIES"]
+        ),
+    ),
+    ("grid", lambda v, grids: _grid(v, grids)),
+    ("address", lambda v, _: v),
+    ("contact", lambda v, _: v),
+    ("phone", lambda v, _: parse_phone(v, "phone")),
+    ("opened", lambda v, _: parse_date(v, "opened").isoformat()),
+    ("council", lambda v, _: _flag(v)),
+)
+
+
 def validate_unit(
     raw: dict[str, str],
     known_grids: set[int],
@@ -111,32 +132,17 @@ def validate_unit(
     """
     clean: dict[str, Any] = {}
     reasons: list[str] = []
-
-    def check(field: str, parse: Callable[[str], Any]) -> None:
+    for field, parse in _FIELD_PARSERS:  # a fixed order, so reasons read in column order
         if field not in raw:
-            return
+            continue
         value = raw[field].strip()
         if not value:
             clean[field] = None
-            return
+            continue
         try:
-            clean[field] = parse(value)
+            clean[field] = parse(value, known_grids)
         except InvalidInputError as error:
             reasons.append(error.message)
-
-    check("code", lambda v: parse_credit_code(v, "code"))
-    check("name", str)
-    check("kind", lambda v: parse_choice(UNIT_KINDS, v, "kind", ALIASES["UNIT_KINDS"]))
-    check(
-        "category",
-        lambda v: parse_choice(MERCHANT_CATEGORIES, v, "category", ALIASES["MERCHANT_CATEGORIES"]),
-    )
-    check("grid", lambda v: _grid(v, known_grids))
-    check("address", str)
-    check("contact", str)
-    check("phone", lambda v: parse_phone(v, "phone"))
-    check("opened", lambda v: parse_date(v, "opened").isoformat())
-    check("council", _flag)
     if not partial:
         if clean.get("kind") is None:
             if default_kind:
