@@ -12,13 +12,13 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from rich.console import Console, RenderableType
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from beiwen.errors import InvalidInputError
+
+if TYPE_CHECKING:  # rich costs ~50 ms to import: only the table paths load it
+    from rich.console import Console, RenderableType
+    from rich.table import Table
 from beiwen.i18n import label, register, t
 
 register(
@@ -54,10 +54,14 @@ def check_format(value: str, choices: Sequence[str] = FORMATS) -> str:
 
 
 def stdout_console() -> Console:
+    from rich.console import Console
+
     return Console(file=sys.stdout, emoji=False, highlight=False, soft_wrap=False)
 
 
 def stderr_console() -> Console:
+    from rich.console import Console
+
     return Console(file=sys.stderr, emoji=False, highlight=False)
 
 
@@ -75,6 +79,9 @@ def build_table(
     title: str | None = None,
     footer: dict[str, Any] | None = None,
 ) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title, show_footer=footer is not None, title_justify="left")
     for column in columns:
         footer_text = cell(footer.get(column.key)) if footer else ""
@@ -142,6 +149,8 @@ def emit(
     elif rows or footer:
         show(build_table(rows, columns, title, footer))
     else:
+        from rich.text import Text
+
         show(Text(t("render.none")))
 
 
@@ -164,6 +173,9 @@ def show(renderable: RenderableType) -> None:
 
 
 def record(pairs: Sequence[tuple[tuple[str, str], Any]]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     """A two-column field/value table for `show` commands."""
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")

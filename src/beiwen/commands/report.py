@@ -93,14 +93,13 @@ def report(
         show(report_renderable(data))
         return
     from beiwen.io.export import write_text
-    from beiwen.render_report import report_csv, report_markdown
 
-    text = {
-        "json": lambda: to_json(data) + "\n",
-        "csv": lambda: report_csv(data),
-        "md": lambda: report_markdown(data),
-        "table": lambda: report_markdown(data),
-    }[fmt]()
+    if fmt == "json":
+        text = to_json(data) + "\n"
+    else:
+        from beiwen.render_report import report_csv, report_markdown
+
+        text = report_csv(data) if fmt == "csv" else report_markdown(data)
     write_text(text, output)
     if output is not None:
         sys.stderr.write(t("report.written", path=output) + "\n")
