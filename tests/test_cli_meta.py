@@ -214,3 +214,40 @@ def test_an_error_from_a_real_process_is_one_line(tmp_path: Path) -> None:
     assert process.stderr == (
         'Error: unknown unit "nobody"; find it with: beiwen units list --search TEXT\n'
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--db", "issue", "issue", "add", "x"], ("issue", "add")),
+        (["--lang=zh", "report", "--month", "2024-08"], ("report", None)),
+        (["--version"], ("", None)),
+        (["issue", "--help"], ("issue", None)),
+        (["grid", "member", "list"], ("grid", "member")),
+        (["--help"], (None, None)),
+        (["isue", "add"], (None, None)),
+        ([], (None, None)),
+    ],
+)
+def test_the_script_builds_only_what_was_typed(args: list[str], expected: tuple) -> None:
+    from beiwen.cli import invoked
+
+    assert invoked(args) == expected
+
+
+def test_narrowed_group_keeps_nested_groups_and_help(tmp_path: Path, capsys: Any) -> None:
+    """The script's narrowed tree behaves like the full one for the command typed."""
+    from beiwen.cli import build_app, main, narrowed
+    from beiwen.commands import grid, issues
+
+    assert narrowed(grid.app, "member") is grid.app
+    assert [c.name for c in narrowed(issues.app, "add").registered_commands] == ["add"]
+    assert build_app("issue", "add").registered_groups[0].typer_instance is not issues.app
+    db = str(tmp_path / "narrow.db")
+    with pytest.raises(SystemExit) as done:
+        main(["--db", db, "init"])
+    assert done.value.code in (0, None)
+    with pytest.raises(SystemExit) as done:
+        main(["--db", db, "issue", "add", "窄通道", "--category", "fire_lane"])
+    assert done.value.code in (0, None)
+    assert capsys.readouterr().out.strip() == "1"

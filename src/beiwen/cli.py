@@ -133,8 +133,9 @@ ROOT_COMMANDS: list[tuple[str, Callable[[typer.Typer], None]]] = [
 ROOT_OPTIONS_WITH_VALUE = ("--db", "--lang")
 
 
-def build_app(only: str | None = None) -> typer.Typer:
-    """The root app with every group, or with only the group or root command `only`.
+def build_app(only: str | None = None, command: str | None = None) -> typer.Typer:
+    """The root app with every group, or with only the group or root command `only` (and in
+    that group only `command`, when it names one of its commands).
 
     Typer builds the Click command of every registered command on each start; building just
     the one a user typed keeps `beiwen issue add` from paying for the other 80.
@@ -152,16 +153,38 @@ def build_app(only: str | None = None) -> typer.Typer:
     root_app.callback()(root)
     for group, name, hidden in GROUPS:
         if only is None or only == name:
-            root_app.add_typer(group, name=name, hidden=hidden)
+            root_app.add_typer(narrowed(group, command), name=name, hidden=hidden)
     for name, register in ROOT_COMMANDS:
         if only is None or only == name:
             register(root_app)
     return root_app
 
 
-def invoked_name(args: list[str]) -> str | None:
-    """The group or root command that `args` names; "" for --version (no command needed);
-    None when the whole tree is needed (help, no command, a typo to suggest against)."""
+def narrowed(group: typer.Typer, command: str | None) -> typer.Typer:
+    """`group` holding just `command` when that is one of its own commands, else `group`."""
+    if command is None:
+        return group
+    matches = [
+        info
+        for info in group.registered_commands
+        if (info.name or getattr(info.callback, "__name__", "").replace("_", "-")) == command
+    ]
+    if not matches:
+        return group  # a nested group (`grid member`), --help or a typo: keep everything
+    copy = typer.Typer()
+    copy.__dict__.update(group.__dict__)  # the same settings, help and callback ...
+    copy.registered_commands = matches  # ... with one command and no subgroups
+    copy.registered_groups = []
+    return copy
+
+
+def invoked(args: list[str]) -> tuple[str | None, str | None]:
+    """(group or root command, the word after it) that `args` name.
+
+    The first is "" for --version (no command needed) and None when the whole tree is needed
+    (help, no command, a typo to suggest against); the second is None unless it can be a
+    command of that group.
+    """
     known = {name for _, name, _ in GROUPS} | {name for name, _ in ROOT_COMMANDS}
     index = 0
     while index < len(args):
@@ -174,9 +197,12 @@ def invoked_name(args: list[str]) -> str | None:
                 index += 1
                 continue
             # --version answers before any command is looked at: build none of them.
-            return "" if arg == "--version" else None
-        return arg if arg in known else None
-    return None
+            return ("" if arg == "--version" else None), None
+        if arg not in known:
+            return None, None
+        following = args[index + 1] if index + 1 < len(args) else ""
+        return arg, (following if following and not following.startswith("-") else None)
+    return None, None
 
 
 app = build_app()
@@ -186,7 +212,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the `beiwen` script."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        build_app(invoked_name(args))(args=args, prog_name="beiwen")
+        build_app(*invoked(args))(args=args, prog_name="beiwen")
     except BrokenPipeError:
         # `beiwen units list | head`: the reader left; that is not an error worth a traceback.
         sys.stderr.close()
