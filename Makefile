@@ -18,7 +18,7 @@ demo: $(STAMP)
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/beiwen --db $(DEMO_DB) init --demo
 	$(BIN)/beiwen --db $(DEMO_DB) rotation show --year 2024
-	$(BIN)/beiwen --db $(DEMO_DB) report --month 2024-08
+	$(BIN)/beiwen --db $(DEMO_DB) --lang zh report --month 2024-08
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
