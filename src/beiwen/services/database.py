@@ -10,6 +10,7 @@ from pathlib import Path
 from beiwen import db
 from beiwen.errors import BeiwenError, ConflictError
 from beiwen.i18n import register, t
+from beiwen.repository import database as repo
 
 register(
     {
@@ -41,10 +42,7 @@ def init_database(path: Path) -> sqlite3.Connection:
 
 
 def has_data(conn: sqlite3.Connection) -> bool:
-    return any(
-        conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
-        for table in ("grids", "units", "issues", "people", "courses", "activities")
-    )
+    return repo.has_rows(conn)
 
 
 def backup_database(conn: sqlite3.Connection, destination: Path) -> int:
@@ -68,23 +66,12 @@ class CheckResult:
 
 
 def check_database(conn: sqlite3.Connection) -> CheckResult:
-    problems = [
-        t("db.check_integrity", detail=row[0])
-        for row in conn.execute("PRAGMA integrity_check")
-        if row[0] != "ok"
-    ]
+    problems = [t("db.check_integrity", detail=detail) for detail in repo.integrity_problems(conn)]
     problems += [
         t("db.check_foreign_key", table=table, rowid=rowid, parent=parent)
-        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
+        for table, rowid, parent in repo.foreign_key_problems(conn)
     ]
-    tables = {
-        name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-        for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name"
-        )
-    }
-    return CheckResult(problems=problems, tables=tables)
+    return CheckResult(problems=problems, tables=repo.table_counts(conn))
 
 
 def file_mode(path: Path) -> int:

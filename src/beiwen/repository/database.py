@@ -1,0 +1,35 @@
+"""Reads about the database as a whole: is anything in it, integrity, foreign keys, sizes."""
+
+from __future__ import annotations
+
+import sqlite3
+
+CONTENT_TABLES = ("grids", "units", "issues", "people", "courses", "activities")
+
+
+def has_rows(conn: sqlite3.Connection) -> bool:
+    return any(
+        conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() for table in CONTENT_TABLES
+    )
+
+
+def integrity_problems(conn: sqlite3.Connection) -> list[str]:
+    return [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+
+
+def foreign_key_problems(conn: sqlite3.Connection) -> list[tuple[str, int, str]]:
+    return [
+        (table, rowid, parent)
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
+    ]
+
+
+def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    names = [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
