@@ -62,6 +62,10 @@ register(
             "{field}：“{value}”不是有效电话；请用 11 位手机号（13812345678）"
             "或带区号的座机（023-68281234）",
         ),
+        "parse.digits": (
+            '{field}: "{value}" has digits other than 0-9 (such as ①, ² or ٣); type 0-9',
+            "{field}：“{value}”含有 0-9 以外的数字字符（如 ①、²、٣）；请输入 0-9",
+        ),
         "parse.integer": (
             '{field}: "{value}" is not a whole number of at least {minimum}',
             "{field}：“{value}”不是不小于 {minimum} 的整数",
@@ -172,6 +176,32 @@ def add_months(month: str, count: int) -> str:
 
 def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def ascii_digits(value: str, field: str = "value") -> str:
+    """`value` with full-width digits (１２) made ASCII; any other Unicode digit is refused.
+
+    Python's `str.isdigit()`, `int()` and regex `\\d` all accept digits such as ①, ² or ٣;
+    every number a user types goes through here first, so only 0-9 ever reach them.
+    """
+    text = value.translate(_FULL_WIDTH_DIGITS)
+    if not text.isascii() and any(char.isdigit() and not char.isascii() for char in text):
+        raise InvalidInputError(t("parse.digits", field=field, value=value))
+    return text
+
+
+def whole_number(value: str, field: str = "value") -> int | None:
+    """The number a reference such as `12`, `１２` means, or None when it is not all digits.
+
+    A text holding a digit other than 0-9 (`①`) is an error, not a name to look up.
+    """
+    text = ascii_digits(value.strip(), field)
+    if text.isascii() and text.isdigit():
+        return int(text)
+    return None
 
 
 def parse_count(value: str | int, field: str, minimum: int = 0) -> int:
