@@ -490,8 +490,13 @@ def test_a_lock_held_too_long_is_one_line_saying_to_try_again(
         "Error: the database stayed locked by another beiwen process for 30 s; try again\n"
     )
     assert translate(sqlite3.DatabaseError("disk I/O error")) == 1
+    assert capsys.readouterr().err == (  # an I/O error is named as such (issue 12 item 7)
+        "Error: the disk holding the database reported an I/O error; nothing was written: "
+        "check the disk, then run: beiwen doctor\n"
+    )
+    assert translate(sqlite3.DatabaseError("something else")) == 1
     assert capsys.readouterr().err.startswith(
-        "Error: the database could not be read or written (disk I/O error); run: "
+        "Error: the database could not be read or written (something else); run: "
     )
     assert translate(KeyboardInterrupt()) == 130
     assert capsys.readouterr().err == "Error: interrupted; nothing was written\n"

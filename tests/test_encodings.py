@@ -324,9 +324,11 @@ def test_formulas_are_stored_as_typed_and_exported_neutralised(ready: Cli, tmp_p
     ready.ok("units", "export", "--format", "xlsx", "--output", str(xlsx))
     from openpyxl import load_workbook
 
-    sheet = load_workbook(xlsx, read_only=True).active
+    workbook = load_workbook(xlsx, read_only=True)
+    sheet = workbook.active
     assert sheet is not None
     cells = list(sheet.iter_rows(values_only=True))
+    workbook.close()  # a read-only workbook keeps its file open until closed
     names = [row[cells[0].index("name")] for row in cells[1:]]
     assert all(str(name).startswith("'") for name in names)
     assert not any(str(value).startswith("=") for row in cells for value in row)

@@ -47,7 +47,9 @@ def translate(error: BaseException) -> int | None:
         print_error(t("error.database_locked", seconds=30))
         return 1
     if isinstance(error, sqlite3.DatabaseError):
-        print_error(t("error.database", detail=error))
+        from beiwen.db import database_error
+
+        print_error(database_error(error).message)
         return 1
     if isinstance(error, KeyboardInterrupt):
         print_error(t("error.interrupted"))
@@ -208,12 +210,83 @@ def invoked(args: list[str]) -> tuple[str | None, str | None]:
 app = build_app()
 
 
+class _GuardedStdout:
+    """sys.stdout, with a failed write turned into one `Error:` line instead of a traceback
+    or (worse) exit 0 with the output cut short: a full disk, /dev/full, a closed file."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _stdout_error(error) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _stdout_error(error) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _stdout_error(error: OSError) -> BeiwenError:
+    return BeiwenError(t("error.stdout", detail=error.strerror or error))
+
+
+def _silence_stdout() -> None:
+    """Point fd 1 at /dev/null so that Python's last flush at exit cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _undecodable_argument(args: list[str]) -> int | None:
+    """The 1-based position of an argument that is not valid text (bytes the terminal's
+    encoding cannot decode reach Python as lone surrogates), or None."""
+    for position, arg in enumerate(args, start=1):
+        if any("\ud800" <= char <= "\udfff" for char in arg):
+            return position
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `beiwen` script."""
     args = list(sys.argv[1:] if argv is None else argv)
+    bad = _undecodable_argument(args)
+    if bad is not None:
+        set_language(detect_language(None))
+        print_error(t("error.undecodable_argument", position=bad))
+        sys.exit(2)
+    real_stdout = sys.stdout
+    sys.stdout = _GuardedStdout(real_stdout)
+    code: int | str | None = 0
     try:
-        build_app(*invoked(args))(args=args, prog_name="beiwen")
+        try:
+            build_app(*invoked(args))(args=args, prog_name="beiwen")
+        except SystemExit as done:
+            code = done.code
+        sys.stdout.flush()
     except BrokenPipeError:
         # `beiwen units list | head`: the reader left; that is not an error worth a traceback.
-        sys.stderr.close()
-        sys.exit(0)
+        _silence_stdout()
+        code = 0
+    except BeiwenError as error:  # the final flush of data to a full disk or /dev/full
+        print_error(error.message)
+        _silence_stdout()
+        code = 1
+    finally:
+        sys.stdout = real_stdout
+    sys.exit(code)

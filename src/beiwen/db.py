@@ -7,6 +7,7 @@ write lock (for up to BUSY_TIMEOUT_MS) instead of failing, and a failure rolls b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -23,6 +24,45 @@ register(
             "a number you gave is too large (ids and counts go up to 9223372036854775807); "
             "check it",
             "输入的数字过大（编号和数量最大为 9223372036854775807）；请核对",
+        ),
+        "db.no_schema": (
+            "{path} holds no beiwen tables yet; create them with: beiwen --db {path} init",
+            "{path} 中还没有 beiwen 的表；请先运行：beiwen --db {path} init",
+        ),
+        "db.foreign": (
+            "{path} is an SQLite database of another program, not a beiwen one; it was not "
+            "changed: check --db and BEIWEN_DB (beiwen init only creates a new or empty file)",
+            "{path} 是其他程序的 SQLite 数据库，不是 beiwen 数据库，未作任何改动："
+            "请检查 --db 和 BEIWEN_DB（beiwen init 只在新文件或空文件中建库）",
+        ),
+        "db.read_only": (
+            "{path} is read-only here, so nothing can be recorded; reading still works. Ask "
+            "for write permission (chmod u+w FILE and its folder) or copy it to a writable "
+            "folder",
+            "{path} 在此处只读，无法记录任何内容（仍可查询）；请获取写权限"
+            "（对文件和所在文件夹执行 chmod u+w），或把它复制到可写的文件夹",
+        ),
+        "db.read_only_upgrade": (
+            "{path} needs a schema upgrade but is read-only; make it writable, then run: "
+            "beiwen init",
+            "{path} 需要升级表结构，但它是只读的；请先使其可写，再运行：beiwen init",
+        ),
+        "db.disk_full": (
+            "the disk holding {path} is full; nothing was written: free some space and try again",
+            "{path} 所在的磁盘已满，未写入任何内容：请清理空间后重试",
+        ),
+        "db.disk_io": (
+            "the disk holding {path} reported an I/O error; nothing was written: check the "
+            "disk, then run: beiwen doctor",
+            "{path} 所在的磁盘读写出错（I/O 错误），未写入任何内容："
+            "请检查磁盘后运行：beiwen doctor",
+        ),
+        "db.this_database": ("the database", "数据库"),
+        "db.backup_unverified": (
+            "the copy for {path} did not match the database (integrity or row counts); "
+            "nothing was kept: run beiwen doctor, then try again",
+            "{path} 的副本与数据库不一致（完整性或行数），未保留任何文件："
+            "请运行 beiwen doctor 后重试",
         ),
         "db.migration_failed": (
             "upgrading {path} failed at {names} ({detail}); nothing was changed: keep using the "
@@ -84,36 +124,126 @@ class Connection(sqlite3.Connection):
 def open_db(path: Path, *, create: bool = False) -> sqlite3.Connection:
     """Open the beiwen database at `path`, apply pending migrations, return the connection.
 
-    A missing file is an error unless `create` (only `beiwen init` passes it), so that a
-    typo in --db never leaves stray files behind.
+    A missing or empty file is an error unless `create` (only `beiwen init` passes it), so
+    that a typo in --db never leaves stray files behind. A file that holds tables but no
+    beiwen schema (another program's database) is refused before anything touches it. A
+    file or folder the user cannot write is opened read-only: reads work, writes say why not.
     """
-    if not path.exists():
+    from beiwen.io.files import os_error, protect
+
+    try:
+        exists = path.exists()
+        writable = not exists or _writable(path)
+    except OSError as error:
+        raise os_error(path, error) from None
+    if not exists:
         if not create:
             raise DatabaseMissingError(t("error.no_database", path=path))
         try:
             create_private_file(path)
         except OSError as error:
-            raise BeiwenError(t("error.cannot_write", path=path, detail=error.strerror)) from None
-    # isolation_level=None: no implicit transactions; write() issues BEGIN IMMEDIATE itself.
-    conn = sqlite3.connect(
-        path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, factory=Connection
-    )
+            raise os_error(path, error) from None
+    protect(path, "database", sidecars=True)
+    conn = _connect(path, read_only=not writable)
     try:
+        _check_is_beiwen(conn, path, create)
         for name, value in PRAGMAS.items():
-            conn.execute(f"PRAGMA {name} = {value}")
-        migrate(conn, path)
+            if writable or name in ("foreign_keys", "busy_timeout"):
+                conn.execute(f"PRAGMA {name} = {value}")
+        if writable:
+            migrate(conn, path)
+        else:
+            conn.execute("PRAGMA query_only = on")
+            _refuse_pending_read_only(conn, path)
     except sqlite3.OperationalError as error:
         conn.close()
         if "locked" in str(error):
             raise  # the translator's "locked by another beiwen process" message fits
-        raise BeiwenError(t("error.not_a_database", path=path, detail=error)) from None
+        raise database_error(error, path) from None
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise BeiwenError(t("error.not_a_database", path=path, detail=error)) from None
+        raise database_error(error, path) from None
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _writable(path: Path) -> bool:
+    """Can this process change the file, and create the -wal and -shm files beside it?"""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    if not read_only:
+        return _sqlite_connect(str(path), uri=False)
+    uri = path.resolve().as_uri()
+    conn = _sqlite_connect(f"{uri}?mode=ro", uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        # A WAL file in a folder we cannot write: SQLite cannot make its -shm. Nothing can
+        # change the file from here, so reading it as immutable is exact.
+        conn.close()
+        conn = _sqlite_connect(f"{uri}?immutable=1", uri=True)
+    return conn
+
+
+def _sqlite_connect(database: str, *, uri: bool) -> sqlite3.Connection:
+    # isolation_level=None: no implicit transactions; write() issues BEGIN IMMEDIATE itself.
+    return sqlite3.connect(
+        database,
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        factory=Connection,
+        uri=uri,
+    )
+
+
+def _check_is_beiwen(conn: sqlite3.Connection, path: Path, create: bool) -> None:
+    """Refuse, unchanged, a file that is not (or not yet) a beiwen database."""
+    from beiwen.migrations import MIGRATION_SET, MIGRATIONS_TABLE
+
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    if not tables:
+        if not create:
+            raise DatabaseMissingError(t("db.no_schema", path=path))
+        return
+    if (
+        MIGRATIONS_TABLE in tables
+        and conn.execute(
+            f"SELECT 1 FROM {MIGRATIONS_TABLE} WHERE migration_set = ? LIMIT 1", (MIGRATION_SET,)
+        ).fetchone()
+    ):
+        return
+    raise BeiwenError(t("db.foreign", path=path))
+
+
+def _refuse_pending_read_only(conn: sqlite3.Connection, path: Path) -> None:
+    from beiwen.migrations import pending_names
+
+    if pending_names(conn, path):
+        raise BeiwenError(t("db.read_only_upgrade", path=path))
+
+
+def database_error(error: sqlite3.DatabaseError, path: Path | None = None) -> BeiwenError:
+    """The one wording of what SQLite reports: read-only, disk full, I/O error, damage."""
+    text = str(error)
+    where = path if path is not None else t("db.this_database")
+    if "readonly" in text or "read-only" in text:
+        return BeiwenError(t("db.read_only", path=where))
+    if "disk is full" in text:
+        return BeiwenError(t("db.disk_full", path=where))
+    if "disk I/O error" in text:
+        return BeiwenError(t("db.disk_io", path=where))
+    if (
+        path is not None
+        and isinstance(error, sqlite3.DatabaseError)
+        and ("not a database" in text or "malformed" in text or "encrypted" in text)
+    ):
+        return BeiwenError(t("error.not_a_database", path=path, detail=error))
+    return BeiwenError(t("error.database", detail=error))
 
 
 def migrate(conn: sqlite3.Connection, path: Path | None = None) -> None:
@@ -148,12 +278,45 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def backup(conn: sqlite3.Connection, destination: Path) -> None:
-    """SQLite's online backup: a consistent copy even while other processes write."""
-    create_private_file(destination)
-    target = sqlite3.connect(destination)
-    try:
-        conn.backup(target)
-    finally:
-        target.close()
-    os.chmod(destination, 0o600)
+def backup(conn: sqlite3.Connection, destination: Path) -> dict[str, int]:
+    """SQLite's online backup to `destination`, complete and verified or not at all.
+
+    The copy is written under a hidden temporary name beside `destination` and takes its name
+    only after its integrity check passes and its row counts equal the source's (read in the
+    same read transaction as the copy), so a kill leaves no file or a complete one.
+    Returns the row count of each table.
+    """
+    from beiwen.io.files import staged_path
+
+    missing = [f for f in (destination.parent, *destination.parent.parents) if not f.exists()]
+    for folder in reversed(missing):  # a backup folder of its own is private too: 0700
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+    with staged_path(destination) as temp:
+        create_private_file(temp)
+        conn.execute("BEGIN")  # one snapshot: the copy and the counts see the same rows
+        try:
+            source_counts = table_counts(conn)
+            target = sqlite3.connect(temp, isolation_level=None)
+            try:
+                conn.backup(target)
+                problems = [row[0] for row in target.execute("PRAGMA integrity_check")]
+                copied = table_counts(target)
+            finally:
+                target.close()
+        finally:
+            conn.execute("COMMIT")
+        if problems != ["ok"] or copied != source_counts:
+            raise BeiwenError(t("db.backup_unverified", path=destination))
+    return source_counts
+
+
+def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    names = [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}

@@ -98,6 +98,15 @@ register(
             "cannot write {path} ({detail}); choose another path",
             "无法写入 {path}（{detail}）；请换一个路径",
         ),
+        "error.stdout": (
+            "the output could not be written ({detail}); it is incomplete: free disk space "
+            "or write to another file",
+            "输出写入失败（{detail}），内容不完整：请清理磁盘空间或改写到其他文件",
+        ),
+        "error.undecodable_argument": (
+            "argument {position} is not valid text (bytes that are not UTF-8); retype it",
+            "第 {position} 个参数不是有效文本（不是 UTF-8 编码）；请重新输入",
+        ),
         "error.interrupted": ("interrupted; nothing was written", "已中断；未写入任何内容"),
         "error.choice": (
             '{field}: unknown value "{value}"; use one of: {choices}',

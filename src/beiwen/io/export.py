@@ -1,67 +1,58 @@
-"""Write exports as CSV (UTF-8 with BOM), JSON or XLSX, to stdout or atomically to a file.
+"""Write exports as CSV (UTF-8 with BOM), JSON or XLSX, to stdout or to a file.
 
-Files are written to a temporary name beside the target and renamed into place, so an
-interrupted export never leaves half a file. Text that a spreadsheet would run as a
-formula is neutralised with a leading apostrophe, which every importer strips again.
+Files go through `io.files.write_file`, the one safe writer: never onto the database or the
+file being imported, never through a link or onto a device, all or nothing, mode 0600.
+Text that a spreadsheet would run as a formula is neutralised with a leading apostrophe,
+which every importer strips again.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from beiwen.errors import BeiwenError
-from beiwen.i18n import t
+from beiwen.io import files
 from beiwen.render import neutralise, to_csv, to_json
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Call `write(tmp)` then rename tmp over `path`; on any failure remove tmp."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise BeiwenError(t("error.cannot_write", path=path, detail="no such directory"))
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as error:
-        tmp.unlink(missing_ok=True)
-        raise BeiwenError(t("error.cannot_write", path=path, detail=error.strerror)) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_text(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-
-    def write(tmp: Path) -> None:
-        tmp.write_text(text, encoding="utf-8", newline="")
-
-    write_atomically(output, write)
+    files.write_text(output, text)
 
 
 def write_xlsx(rows: list[dict[str, Any]], keys: list[str], path: Path) -> None:
-    from openpyxl import Workbook
+    """One sheet, every cell a text cell.
 
-    def write(tmp: Path) -> None:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet()
-        sheet.append(keys)
-        for row in rows:
-            # Every cell as text: Excel must not turn 023-68281234 or 0571… into numbers.
-            sheet.append(["" if row.get(k) is None else neutralise(str(row.get(k))) for k in keys])
-        workbook.save(tmp)
+    XlsxWriter builds the file in memory (`in_memory`), so no worksheet with phone numbers is
+    ever spooled to the system's temporary folder. Cells are written as strings, never
+    guessed: `023-68281234` stays text and `#N/A` stays the unit's name, not an error cell.
+    """
+    import xlsxwriter
 
-    write_atomically(path, write)
+    def write(handle: IO[bytes]) -> None:
+        workbook = xlsxwriter.Workbook(
+            handle,
+            {
+                "in_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        sheet = workbook.add_worksheet()
+        for column, key in enumerate(keys):
+            sheet.write_string(0, column, key)
+        for line, row in enumerate(rows, start=1):
+            for column, key in enumerate(keys):
+                value = row.get(key)
+                if value is not None and value != "":
+                    sheet.write_string(line, column, neutralise(str(value)))
+        workbook.close()
+
+    files.write_file(path, write)
 
 
 def write_export(

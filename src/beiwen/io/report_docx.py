@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from beiwen.io.export import write_atomically
+from beiwen.io.files import write_file
+from beiwen.render import printable
 from beiwen.render_report import monthly_rows, sections, subtitle, title
 
 CJK_FONT = "宋体"
@@ -40,23 +41,25 @@ def write_report_docx(report: dict[str, Any], path: Path) -> None:
     document = Document()
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
         _set_fonts(document.styles[name], 11 if name == "Normal" else None)
-    heading = document.add_heading(title(report), level=0)
+    # XML cannot hold control characters (python-docx refuses them): they go in escaped, as
+    # on a terminal.
+    heading = document.add_heading(printable(title(report)), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for line in subtitle(report):
-        document.add_paragraph(line)
+        document.add_paragraph(printable(line))
 
     def add_table(caption: str, columns: list[str], rows: list[list[str]]) -> None:
-        document.add_heading(caption, level=1)
+        document.add_heading(printable(caption), level=1)
         table = document.add_table(rows=1, cols=len(columns))
         table.style = document.styles["Table Grid"]
         for cell, text in zip(table.rows[0].cells, columns, strict=True):
-            cell.text = text
+            cell.text = printable(text)
             for run in cell.paragraphs[0].runs:
                 run.bold = True
         for row in rows:
             cells = table.add_row().cells
             for index, (cell, text) in enumerate(zip(cells, row, strict=True)):
-                cell.text = text
+                cell.text = printable(text)
                 if index:
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
@@ -70,4 +73,4 @@ def write_report_docx(report: dict[str, Any], path: Path) -> None:
     if monthly is not None:
         add_table(*monthly)
 
-    write_atomically(path, lambda tmp: document.save(str(tmp)))
+    write_file(path, document.save)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from beiwen import db
-from beiwen.errors import BeiwenError, ConflictError
+from beiwen.errors import ConflictError
 from beiwen.i18n import register, t
 from beiwen.repository import database as repo
 
@@ -46,16 +46,10 @@ def has_data(conn: sqlite3.Connection) -> bool:
 
 
 def backup_database(conn: sqlite3.Connection, destination: Path) -> int:
-    if destination.exists():
+    """A verified copy at `destination` (a new name); returns its size in bytes."""
+    if os.path.lexists(destination):
         raise ConflictError(t("db.backup_exists", path=destination))
-    try:
-        db.backup(conn, destination)
-    except OSError as error:
-        if destination.exists() and destination.stat().st_size == 0:
-            destination.unlink()
-        raise BeiwenError(
-            t("error.cannot_write", path=destination, detail=error.strerror)
-        ) from None
+    db.backup(conn, destination)
     return destination.stat().st_size
 
 

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from beiwen.errors import BeiwenError, ImportRejectedError, InvalidInputError
+from beiwen.errors import ImportRejectedError, InvalidInputError
 from beiwen.i18n import register, t
+from beiwen.io.files import check_target, protect
 from beiwen.io.tables import Table, is_csv_error, read_table
+from beiwen.render import formula_like
 
 # The column --rejects adds; a corrected rejects file is imported again with it still there.
 REJECTS_ERROR_COLUMN = ("error", "错误")
@@ -148,13 +150,12 @@ def resolve_header(header: list[str], spec: ImportSpec) -> list[str | None]:
 
 
 IMPORT_CACHE_KIB = 32 * 1024  # SQLite page cache during an import, in KiB
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # as beiwen.render.neutralise
 
 
 def unneutralise(cell: str) -> str:
     """Undo the apostrophe our exports put before text a spreadsheet would run as a formula
-    (= + - @ after any apostrophes: render.neutralise adds exactly one, this removes it)."""
-    if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_STARTS):
+    (render.formula_like: render.neutralise adds exactly one, this removes it)."""
+    if cell.startswith("'") and formula_like(cell):
         return cell[1:]
     return cell
 
@@ -174,6 +175,9 @@ def run_import(
     """Import `path` all-or-nothing (or skipping bad rows into `rejects`)."""
     if skip_invalid and rejects is None:
         raise InvalidInputError(t("import.rejects_needed"))
+    protect(path, "import")  # --rejects or an --output may never replace the file being read
+    if rejects is not None:
+        check_target(rejects)  # refused before a row is read, not after the whole file
     table = read_table(path, encoding=encoding, sheet=sheet, on_bytes=on_bytes)
     try:
         return _import_rows(conn, path, spec, table, dry_run, skip_invalid, rejects)
@@ -282,17 +286,17 @@ def write_rejects(path: Path, header: list[str], rows: list[tuple[list[str], str
     The reason always sits in the error column: short rows are padded, and the extra cells of
     a long row follow the reason, so that nothing the file held is lost.
     """
-    from beiwen.db import create_private_file
+    import io
+
+    from beiwen.io.files import write_file
 
     width = len(header)
-    try:
-        create_private_file(path)  # the rejected rows are personal data too: 0600, like exports
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([*header, t("import.error_column")])
-            for cells, reason in rows:
-                kept = [] if is_csv_error(cells) is not None else list(cells)
-                kept += [""] * (width - len(kept))
-                writer.writerow([*kept[:width], reason, *kept[width:]])
-    except OSError as error:
-        raise BeiwenError(t("error.cannot_write", path=path, detail=error.strerror)) from None
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow([*header, t("import.error_column")])
+    for cells, reason in rows:
+        kept = [] if is_csv_error(cells) is not None else list(cells)
+        kept += [""] * (width - len(kept))
+        writer.writerow([*kept[:width], reason, *kept[width:]])
+    # The rejected rows are personal data too: written like exports (0600, all or nothing).
+    write_file(path, lambda handle: handle.write(buffer.getvalue().encode("utf-8-sig")))
