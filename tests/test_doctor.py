@@ -22,7 +22,7 @@ from beiwen import migrations
 from beiwen.services import doctor as doctor_service
 from conftest import Cli
 
-RESTORE = "restore a backup (see README: restoring from a backup)"
+RESTORE = "restore a backup: beiwen db restore BACKUP.db"
 
 
 def digest(path: Path) -> str:

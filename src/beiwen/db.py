@@ -12,6 +12,8 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +116,8 @@ class Connection(sqlite3.Connection):
     stop at 2**63 - 1, and a larger one raises OverflowError, which no caller expects.
     """
 
+    read_only = False  # opened with mode=ro or immutable=1 (see _connect)
+
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         try:
             return super().execute(sql, parameters)
@@ -175,7 +179,7 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
 
 
-def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+def _connect(path: Path, *, read_only: bool) -> Connection:
     if not read_only:
         return _sqlite_connect(str(path), uri=False)
     uri = path.resolve().as_uri()
@@ -187,10 +191,40 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
         # change the file from here, so reading it as immutable is exact.
         conn.close()
         conn = _sqlite_connect(f"{uri}?immutable=1", uri=True)
+    conn.read_only = True
     return conn
 
 
-def _sqlite_connect(database: str, *, uri: bool) -> sqlite3.Connection:
+def open_read_only(path: Path) -> Connection:
+    """A beiwen database opened to read only: a backup to verify before restoring it.
+
+    Refused like open_db refuses: not SQLite, another program's file, a newer schema.
+    """
+    from beiwen.io.files import os_error
+    from beiwen.migrations import pending_names
+
+    try:
+        if not path.is_file():
+            raise BeiwenError(t("error.file_missing", path=path))
+    except OSError as error:
+        raise os_error(path, error) from None
+    try:
+        conn = _connect(path, read_only=True)
+    except sqlite3.DatabaseError as error:
+        raise database_error(error, path) from None
+    try:
+        _check_is_beiwen(conn, path, create=False)
+        pending_names(conn, path)  # raises for a file of a newer beiwen
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise database_error(error, path) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _sqlite_connect(database: str, *, uri: bool) -> Connection:
     # isolation_level=None: no implicit transactions; write() issues BEGIN IMMEDIATE itself.
     return sqlite3.connect(
         database,
@@ -309,6 +343,39 @@ def backup(conn: sqlite3.Connection, destination: Path) -> dict[str, int]:
         if problems != ["ok"] or copied != source_counts:
             raise BeiwenError(t("db.backup_unverified", path=destination))
     return source_counts
+
+
+@dataclass
+class Restored:
+    counts: dict[str, int]
+    kept_as: Path | None
+
+
+def copy_into_place(source: sqlite3.Connection, path: Path, when: datetime) -> Restored:
+    """Copy the database `source` to `path`, moving the file there (and its -wal) aside."""
+    from beiwen.io.files import staged_path
+
+    counts = table_counts(source)
+    kept_as: Path | None = None
+    with staged_path(path, "database") as temp:
+        create_private_file(temp)
+        target = sqlite3.connect(temp, isolation_level=None)
+        try:
+            source.backup(target)
+            copied = table_counts(target)
+        finally:
+            target.close()
+        if copied != counts:
+            raise BeiwenError(t("db.backup_unverified", path=path))
+        if path.exists():
+            kept_as = path.with_name(f"{path.name}.before-restore-{when:%Y%m%d-%H%M%S}")
+            os.link(path, kept_as)  # the old file keeps a name before the new one takes its own
+            for suffix in ("-wal", "-shm"):
+                sidecar = path.with_name(path.name + suffix)
+                if sidecar.exists():
+                    # A -wal left beside the restored file would be replayed into it.
+                    os.replace(sidecar, kept_as.with_name(kept_as.name + suffix))
+    return Restored(counts=counts, kept_as=kept_as)
 
 
 def table_counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -21,11 +21,20 @@ register(
             "backup written to {path} ({size} bytes)",
             "备份已写入 {path}（{size} 字节）",
         ),
+        "db.restored": (
+            "restored {path} from {backup}: {counts}",
+            "已用 {backup} 恢复 {path}：{counts}",
+        ),
+        "db.restore_kept": (
+            "the replaced database is kept as {kept}; delete it once you no longer need it",
+            "被替换的数据库已保留为 {kept}；确认不再需要后可删除",
+        ),
         "db.check_ok": ("database is sound: {counts}", "数据库完好：{counts}"),
         "db.check_failed": (
-            "the database has {count} problem(s); restore from a backup (see README) or run: "
-            "beiwen doctor",
-            "数据库有 {count} 个问题；请从备份恢复（见 README）或运行：beiwen doctor",
+            "the database has {count} problem(s); run: beiwen doctor (it says what to fix, or "
+            "to restore a backup with: beiwen db restore BACKUP.db)",
+            "数据库有 {count} 个问题；请运行：beiwen doctor（它会说明如何修复，"
+            "或用 beiwen db restore 备份.db 从备份恢复）",
         ),
     }
 )
@@ -77,6 +86,31 @@ def db_backup(
 
     size = backup_database(connect(ctx), destination)
     sys.stderr.write(t("db.backup_done", path=destination, size=size) + "\n")
+
+
+@app.command("restore")
+def db_restore(
+    ctx: typer.Context,
+    backup: Annotated[
+        Path, typer.Argument(help="The backup file to put in place of the database.")
+    ],
+) -> None:
+    """Replace the database with a verified backup; the current file is kept beside it.
+
+    Stop other beiwen commands first. The backup is checked (a beiwen database, integrity,
+    foreign keys, row counts) before anything changes; the current file, even a damaged one,
+    is renamed NAME.before-restore-DATE, never deleted.
+    """
+    from beiwen.services.database import restore_database
+
+    path = state(ctx).db_path
+    result = restore_database(path, backup)
+    counts = ", ".join(
+        f"{name} {count}" for name, count in result.counts.items() if not name.startswith("_")
+    )
+    sys.stderr.write(t("db.restored", path=path, backup=backup, counts=counts) + "\n")
+    if result.kept_as is not None:
+        sys.stderr.write(t("db.restore_kept", kept=result.kept_as) + "\n")
 
 
 @app.command("check")

@@ -14,7 +14,21 @@ def has_rows(conn: sqlite3.Connection) -> bool:
 
 
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:
-    return [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    """SQLite's integrity check, CHECK constraints included.
+
+    On a read-only connection (doctor's, a backup being verified, a read-only file) SQLite
+    skips the CHECK constraints, so the check runs on an in-memory copy there: the same
+    findings whichever command asks.
+    """
+    problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    if problems or not getattr(conn, "read_only", False):
+        return problems
+    copy = sqlite3.connect(":memory:")
+    try:
+        conn.backup(copy)
+        return [row[0] for row in copy.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    finally:
+        copy.close()
 
 
 def foreign_key_problems(conn: sqlite3.Connection) -> list[tuple[str, int, str]]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from beiwen import db
-from beiwen.errors import ConflictError
+from beiwen.errors import BeiwenError, ConflictError
 from beiwen.i18n import register, t
 from beiwen.repository import database as repo
 
@@ -27,6 +28,14 @@ register(
         "db.check_foreign_key": (
             "foreign key: {table} row {rowid} points to a missing {parent}",
             "外键：{table} 表第 {rowid} 行引用的 {parent} 不存在",
+        ),
+        "db.restore_same": (
+            "{path} is the database itself; give the backup file to restore from",
+            "{path} 就是数据库本身；请给出要恢复的备份文件",
+        ),
+        "db.restore_damaged": (
+            "{path} is damaged ({detail}); it cannot be restored: choose another backup",
+            "{path} 已损坏（{detail}），不能用于恢复：请选择其他备份",
         ),
         "db.no_examples": (
             "the demo data (examples/) is not installed with this copy of beiwen",
@@ -51,6 +60,44 @@ def backup_database(conn: sqlite3.Connection, destination: Path) -> int:
         raise ConflictError(t("db.backup_exists", path=destination))
     db.backup(conn, destination)
     return destination.stat().st_size
+
+
+@dataclass
+class RestoreResult:
+    counts: dict[str, int]
+    kept_as: Path | None  # where the replaced database now is (None: there was none)
+
+
+def restore_database(path: Path, backup: Path, *, now: datetime | None = None) -> RestoreResult:
+    """Put the verified `backup` in place of the database at `path`, keeping the old file.
+
+    The backup is checked first (a beiwen database, not newer than this beiwen, integrity
+    and CHECK constraints sound) and copied beside the database under a temporary name; the
+    current file and its -wal are then renamed to `NAME.before-restore-YYYYMMDD-HHMMSS` and
+    the copy takes the database's name in one rename. The current file may be damaged: it is
+    never opened, only moved aside.
+    """
+    from beiwen.io.files import check_target
+
+    try:
+        same = path.exists() and backup.exists() and os.path.samefile(path, backup)
+    except OSError as error:
+        raise BeiwenError(t("error.cannot_write", path=backup, detail=error.strerror)) from None
+    if same:
+        raise ConflictError(t("db.restore_same", path=backup))
+    source = db.open_read_only(backup)
+    try:
+        problems = repo.integrity_problems(source) + [
+            t("db.check_foreign_key", table=table, rowid=rowid, parent=parent)
+            for table, rowid, parent in repo.foreign_key_problems(source)
+        ]
+        if problems:
+            raise BeiwenError(t("db.restore_damaged", path=backup, detail=problems[0]))
+        check_target(path)  # the database's own name: a link or a device is refused here too
+        counts = db.copy_into_place(source, path, now or datetime.now())
+    finally:
+        source.close()
+    return RestoreResult(counts=counts.counts, kept_as=counts.kept_as)
 
 
 @dataclass

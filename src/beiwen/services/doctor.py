@@ -17,6 +17,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from beiwen.db import Connection
 from beiwen.errors import BeiwenError
 from beiwen.i18n import register, t
 
@@ -27,8 +28,8 @@ register(
             "{path} 不存在；请用 beiwen init 创建（或用 --db 指定正确的文件）",
         ),
         "doctor.not_a_file": (
-            "{path} is a folder, not a database file; pass --db with the file, "
-            "e.g. {path}/beiwen.db",
+            "{path} is a folder, not a database file; pass --db with the file, e.g. "
+            "{path}/beiwen.db",
             "{path} 是文件夹而不是数据库文件；请用 --db 指定文件，如 {path}/beiwen.db",
         ),
         "doctor.unreadable": (
@@ -37,37 +38,36 @@ register(
         ),
         "doctor.empty_file": (
             "{path} is empty (0 bytes); create the database with: beiwen init, or restore a "
-            "backup (see README: restoring from a backup)",
-            "{path} 是空文件（0 字节）；请用 beiwen init 创建数据库，"
-            "或从备份恢复（见 README：从备份恢复）",
+            "backup: beiwen db restore BACKUP.db",
+            "{path} 是空文件（0 字节）；请用 beiwen init 创建数据库，或从备份恢复：beiwen db "
+            "restore 备份.db",
         ),
         "doctor.not_sqlite": (
-            "{path} is not an SQLite database; check --db and BEIWEN_DB, or restore a backup "
-            "(see README: restoring from a backup)",
-            "{path} 不是 SQLite 数据库；请检查 --db 和 BEIWEN_DB，"
-            "或从备份恢复（见 README：从备份恢复）",
+            "{path} is not an SQLite database; check --db and BEIWEN_DB, or restore a backup: "
+            "beiwen db restore BACKUP.db",
+            "{path} 不是 SQLite 数据库；请检查 --db 和 BEIWEN_DB，或从备份恢复：beiwen db restore "
+            "备份.db",
         ),
         "doctor.open_to_others": (
             "{path} can be read or changed by other users (mode {mode}); run: chmod 600 {path}",
             "其他用户可以读取或修改 {path}（权限 {mode}）；请运行：chmod 600 {path}",
         ),
         "doctor.read_only": (
-            "{path} is read-only for you (mode {mode}), so nothing can be recorded; "
-            "run: chmod 600 {path}",
+            "{path} is read-only for you (mode {mode}), so nothing can be recorded; run: chmod "
+            "600 {path}",
             "{path} 对你是只读的（权限 {mode}），无法记录任何内容；请运行：chmod 600 {path}",
         ),
         "doctor.folder_open": (
             "the folder {folder} can be changed by other users (mode {mode}), who could replace "
             "the database; run: chmod 700 {folder}",
-            "其他用户可以修改文件夹 {folder}（权限 {mode}），可能替换数据库；"
-            "请运行：chmod 700 {folder}",
+            "其他用户可以修改文件夹 {folder}（权限 {mode}），可能替换数据库；请运行：chmod 700 "
+            "{folder}",
         ),
         "doctor.folder_read_only": (
             "the folder {folder} is not writable for you (mode {mode}), so SQLite cannot create "
             "its -wal and -shm files beside the database; run: chmod u+rwx {folder}",
-            "文件夹 {folder} 对你不可写（权限 {mode}），"
-            "SQLite 无法在数据库旁创建 -wal 和 -shm 文件；"
-            "请运行：chmod u+rwx {folder}",
+            "文件夹 {folder} 对你不可写（权限 {mode}），SQLite 无法在数据库旁创建 -wal 和 -shm "
+            "文件；请运行：chmod u+rwx {folder}",
         ),
         "doctor.large_wal": (
             "the write-ahead log {wal} holds {size} not yet folded into the database (a beiwen "
@@ -77,28 +77,26 @@ register(
             "请关闭其他 beiwen 进程后运行：beiwen db check（最后结束的进程会把日志并入）",
         ),
         "doctor.cannot_open": (
-            "{path} cannot be opened ({detail}); restore a backup (see README: restoring from "
-            "a backup)",
-            "无法打开 {path}（{detail}）；请从备份恢复（见 README：从备份恢复）",
+            "{path} cannot be opened ({detail}); restore a backup: beiwen db restore BACKUP.db",
+            "无法打开 {path}（{detail}）；请从备份恢复：beiwen db restore 备份.db",
         ),
         "doctor.damaged": (
-            "{path} is damaged ({detail}); restore a backup (see README: restoring from a backup)",
-            "{path} 已损坏（{detail}）；请从备份恢复（见 README：从备份恢复）",
+            "{path} is damaged ({detail}); restore a backup: beiwen db restore BACKUP.db",
+            "{path} 已损坏（{detail}）；请从备份恢复：beiwen db restore 备份.db",
         ),
         "doctor.restore_fix": (
-            "restore a backup (see README: restoring from a backup)",
-            "请从备份恢复（见 README：从备份恢复）",
+            "restore a backup: beiwen db restore BACKUP.db",
+            "请从备份恢复：beiwen db restore 备份.db",
         ),
         "doctor.more_problems": (
-            "... and {count} more of the same kind; restore a backup (see README: restoring "
-            "from a backup)",
-            "……另有 {count} 个同类问题；请从备份恢复（见 README：从备份恢复）",
+            "... and {count} more of the same kind; restore a backup: beiwen db restore BACKUP.db",
+            "……另有 {count} 个同类问题；请从备份恢复：beiwen db restore 备份.db",
         ),
         "doctor.not_beiwen": (
             "{path} is an SQLite database but not a beiwen one (it has no migrations table); "
             "check --db and BEIWEN_DB",
-            "{path} 是 SQLite 数据库，但不是 beiwen 数据库（没有迁移记录表）；"
-            "请检查 --db 和 BEIWEN_DB",
+            "{path} 是 SQLite 数据库，但不是 beiwen 数据库（没有迁移记录表）；请检查 --db 和 "
+            "BEIWEN_DB",
         ),
         "doctor.no_schema": (
             "{path} holds no tables yet; create the schema with: beiwen init",
@@ -119,8 +117,8 @@ register(
         "doctor.all_clear": (
             "{path}: no problems found ({size}, schema {schema}, WAL, mode {mode}; integrity, "
             "foreign keys and permissions checked)",
-            "{path}：未发现问题（{size}，表结构 {schema}，WAL，权限 {mode}；"
-            "已检查完整性、外键和权限）",
+            "{path}：未发现问题（{size}，表结构 {schema}，WAL，权限 {mode}；已检查完整性、"
+            "外键和权限）",
         ),
         "doctor.found": (
             "{count} problem(s) found in {path}; fix them as shown above",
@@ -219,7 +217,8 @@ def _database_problems(path: Path, found: Diagnosis) -> list[str]:
     sidecars = [_sidecar(path, "-wal"), _sidecar(path, "-shm")]
     missing = [file for file in sidecars if not file.exists()]
     try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, factory=Connection)
+        conn.read_only = True  # the integrity check then verifies CHECK constraints on a copy
     except sqlite3.Error as error:
         return [t("doctor.cannot_open", path=path, detail=error)]
     try:
