@@ -1,7 +1,8 @@
 """Renderers: turn results into rich Tables, JSON, CSV. They build and return; `emit` and
 `show` are the only functions that write, and they write data to stdout only.
 
-Data cells go in as `Text`, never markup, so a merchant called "[bold]" stays as typed.
+Data cells go in as `Text`, never markup, so a merchant called "[bold]" stays as typed, and
+through `printable`, so that control characters in imported text reach no terminal.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from beiwen.errors import InvalidInputError
 if TYPE_CHECKING:  # rich costs ~50 ms to import: only the table paths load it
     from rich.console import Console, RenderableType
     from rich.table import Table
+    from rich.text import Text
 from beiwen.i18n import label, register, t
 
 register(
@@ -73,6 +76,31 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+# C0 controls but tab and newline, DEL, C1 controls, the line and paragraph separators, and
+# the bidirectional embeddings, overrides and isolates: what can move a terminal's cursor,
+# retitle its window, hide text or reorder it.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal: each control character shown as a Python-style escape
+    (ESC as `\\x1b`, U+202E as `\\u202e`); tab and newline stay. Only what is shown changes:
+    the database, JSON and CSV keep the text as typed."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def text(value: Any, style: str = "") -> Text:
+    """A rich `Text` of `value` (via `cell`), never markup, with control characters escaped."""
+    from rich.text import Text
+
+    return Text(printable(value if isinstance(value, str) else cell(value)), style=style)
+
+
 def build_table(
     rows: Iterable[dict[str, Any]],
     columns: Sequence[Column],
@@ -80,20 +108,23 @@ def build_table(
     footer: dict[str, Any] | None = None,
 ) -> Table:
     from rich.table import Table
-    from rich.text import Text
 
-    table = Table(title=title, show_footer=footer is not None, title_justify="left")
+    table = Table(
+        title=text(title) if title is not None else None,
+        show_footer=footer is not None,
+        title_justify="left",
+    )
     for column in columns:
         footer_text = cell(footer.get(column.key)) if footer else ""
         table.add_column(
-            label(column.heading),
+            text(label(column.heading)),
             justify=column.justify,  # type: ignore[arg-type]
-            footer=Text(footer_text),
+            footer=text(footer_text),
         )
     for row in rows:
         table.add_row(
             *(
-                Text(
+                text(
                     column.display(row.get(column.key))
                     if column.display
                     else cell(row.get(column.key))
@@ -108,16 +139,26 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("\t", "\r")
+# What starts a formula, also after leading white space: spreadsheets (WPS, and Excel with
+# some input methods) take the full-width forms too.
+_FORMULA_CHARS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+
+
+def formula_like(value: str) -> bool:
+    """Whether a spreadsheet could run `value` as a formula, after any apostrophes: it starts
+    with = + - @ (or their full-width forms), maybe after white space, or with a tab or CR."""
+    rest = value.lstrip("'")
+    return rest.startswith(_FORMULA_STARTS) or rest.lstrip().startswith(_FORMULA_CHARS)
 
 
 def neutralise(value: Any) -> Any:
     """Prefix an apostrophe to text a spreadsheet would run as a formula (CSV injection).
 
-    Text made of apostrophes and then such a character gets one more too, so that an import,
-    which removes one (`services.importing.unneutralise`), gives back exactly what was stored.
+    Text made of apostrophes and then such text gets one more too, so that an import, which
+    removes one (`services.importing.unneutralise`), gives back exactly what was stored.
     """
-    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
 
@@ -173,13 +214,12 @@ def show(renderable: RenderableType) -> None:
 
 
 def record(pairs: Sequence[tuple[tuple[str, str], Any]]) -> Table:
-    from rich.table import Table
-    from rich.text import Text
-
     """A two-column field/value table for `show` commands."""
+    from rich.table import Table
+
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
     for heading, value in pairs:
-        table.add_row(Text(label(heading)), Text(cell(value)))
+        table.add_row(text(label(heading)), text(cell(value)))
     return table

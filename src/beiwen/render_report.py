@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from rich.text import Text
 
 from beiwen import vocab
 from beiwen.i18n import label, register, t
+from beiwen.render import neutralise, printable
 
 register(
     {
@@ -210,18 +212,24 @@ def sections(report: dict[str, Any]) -> Iterator[Section]:
     )
 
 
+def _text(value: str, style: str = "") -> Text:
+    return Text(printable(value), style=style)
+
+
 def _table(section: Section) -> Table:
     table = Table(
-        title=section.heading, title_justify="left", show_footer=section.total is not None
+        title=_text(section.heading),
+        title_justify="left",
+        show_footer=section.total is not None,
     )
     for index, heading in enumerate(section.columns):
         table.add_column(
-            heading,
+            _text(heading),
             justify="left" if index == 0 else "right",
-            footer=Text(section.total[index]) if section.total else "",
+            footer=_text(section.total[index]) if section.total else "",
         )
     for row in section.rows:
-        table.add_row(*(Text(cell) for cell in row))
+        table.add_row(*(_text(cell) for cell in row))
     return table
 
 
@@ -246,8 +254,8 @@ def monthly_chart(report: dict[str, Any]) -> Table | None:
 
 
 def report_renderable(report: dict[str, Any]) -> RenderableType:
-    parts: list[RenderableType] = [Text(title(report), style="bold")]
-    parts += [Text(line) for line in subtitle(report)]
+    parts: list[RenderableType] = [_text(title(report), style="bold")]
+    parts += [_text(line) for line in subtitle(report)]
     for section in sections(report):
         parts += [Text(""), _table(section)]
     chart = monthly_chart(report)
@@ -266,26 +274,43 @@ def monthly_rows(report: dict[str, Any]) -> tuple[str, list[str], list[list[str]
     return t("report.monthly"), columns, rows
 
 
-def report_markdown(report: dict[str, Any]) -> str:
-    def escape(cell: str) -> str:
-        return cell.replace("|", "\\|")
+# Markdown's inline punctuation (CommonMark lets a backslash escape any of it); a cell or line
+# holding one of these shows it as typed instead of turning into emphasis, code, a link, HTML,
+# an entity or a new table cell.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
-    lines = [f"# {title(report)}", ""]
-    lines += [f"- {line}" for line in subtitle(report)]
+
+def markdown_text(value: str) -> str:
+    """`value` as literal Markdown inline text on one line: punctuation escaped, control
+    characters shown (`render.printable`), and a line break as `<br>`, so that no text can
+    end a table row or start a new one."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", printable(value.replace("\r\n", "\n")))
+    return escaped.replace("\n", "<br>")
+
+
+def _markdown_row(cells: list[str]) -> str:
+    # The first column holds names, which come from the data: neutralised like a CSV cell,
+    # for the reader who pastes the table into a spreadsheet. The others are figures.
+    shown = [neutralise(cells[0]), *cells[1:]] if cells else []
+    return "| " + " | ".join(markdown_text(cell) for cell in shown) + " |"
+
+
+def report_markdown(report: dict[str, Any]) -> str:
+    lines = [f"# {markdown_text(title(report))}", ""]
+    lines += [f"- {markdown_text(line)}" for line in subtitle(report)]
     for section in sections(report):
-        lines += ["", f"## {section.heading}", ""]
-        lines.append("| " + " | ".join(escape(c) for c in section.columns) + " |")
+        lines += ["", f"## {markdown_text(section.heading)}", ""]
+        lines.append(_markdown_row(section.columns))
         lines.append("|" + "|".join(["---"] + ["---:"] * (len(section.columns) - 1)) + "|")
         body = section.rows + ([section.total] if section.total else [])
-        for row in body:
-            lines.append("| " + " | ".join(escape(c) for c in row) + " |")
+        lines += [_markdown_row(row) for row in body]
     monthly = monthly_rows(report)
     if monthly is not None:
         heading, columns, rows = monthly
-        lines += ["", f"## {heading}", ""]
-        lines.append("| " + " | ".join(columns) + " |")
+        lines += ["", f"## {markdown_text(heading)}", ""]
+        lines.append(_markdown_row(columns))
         lines.append("|---|---:|---:|")
-        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        lines += [_markdown_row(row) for row in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -311,5 +336,5 @@ def report_csv(report: dict[str, Any]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["metric", "value"])
     for key, value in flatten({k: v for k, v in report.items() if k != "generated_at"}):
-        writer.writerow([key, "" if value is None else value])
+        writer.writerow([neutralise(key), "" if value is None else neutralise(value)])
     return buffer.getvalue()
