@@ -232,7 +232,7 @@ def test_show_table_in_both_languages(grid_two: Cli) -> None:
     ("args", "message"),
     [
         (["7"], 'Error: unknown grid "7"; grids are 1, 2, 3, 4, 5, 6, see: beiwen grid list\n'),
-        (["two"], 'Error: grid number "two" must be a whole number from 1 to 999\n'),
+        (["two"], 'Error: unknown grid "two"; grids are 1, 2, 3, 4, 5, 6, see: beiwen grid list\n'),
         (
             ["2", "--format", "csv"],
             'Error: --format: unknown format "csv"; use one of: table, json\n',

@@ -278,6 +278,7 @@ def action_args(action: str, state: str) -> list[str]:
         "close": ["--satisfaction", "basic"],
         "reopen": ["--note", "商户再次反映"],
         "comment": ["电话联系了反映人"],
+        "assign": ["--person", "李调"],
         "cancel": ["--note", "重复"],
     }[action]
 
@@ -292,6 +293,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("open", "close"): "is open; it must be resolved before the follow-up call",
     ("open", "reopen"): "is open, not resolved or closed; only a resolved or closed",
     ("open", "comment"): "open",
+    ("open", "assign"): "open",
     ("open", "cancel"): "cancelled",
     ("dispatched", "dispatch"): "dispatched",
     ("dispatched", "accept"): "in_progress",
@@ -300,6 +302,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("dispatched", "close"): "is dispatched; it must be resolved before the follow-up call",
     ("dispatched", "reopen"): "is dispatched, not resolved or closed",
     ("dispatched", "comment"): "dispatched",
+    ("dispatched", "assign"): "dispatched",
     ("dispatched", "cancel"): "cancelled",
     ("in_progress", "dispatch"): "in_progress",
     ("in_progress", "accept"): "in_progress",
@@ -308,6 +311,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("in_progress", "close"): "is in progress; it must be resolved before the follow-up call",
     ("in_progress", "reopen"): "is in progress, not resolved or closed",
     ("in_progress", "comment"): "in_progress",
+    ("in_progress", "assign"): "in_progress",
     ("in_progress", "cancel"): "cancelled",
     **{
         (state, action): f"is already {state}; to work on it again: beiwen issue reopen"
@@ -317,9 +321,11 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("resolved", "close"): "closed",
     ("resolved", "reopen"): "in_progress",
     ("resolved", "comment"): "resolved",
+    ("resolved", "assign"): "is resolved; people can only be assigned to unfinished work orders",
     ("closed", "close"): "is already closed; to work on it again",
     ("closed", "reopen"): "in_progress",
     ("closed", "comment"): "closed",
+    ("closed", "assign"): "is closed; people can only be assigned to unfinished work orders",
     **{
         ("cancelled", action): "was cancelled; a cancelled work order is final"
         for action in ACTIONS
@@ -341,6 +347,8 @@ def test_the_transition_table_is_the_one_documented() -> None:
 @pytest.mark.parametrize("action", ACTIONS)
 def test_every_state_and_action(office: Cli, state: str, action: str) -> None:
     number = add(office, "--reported-at", T0)
+    if action == "assign":
+        office.ok("grid", "member", "add", "李调", "--role", "mediator")
     for step in RECIPES[state]:
         office.ok("issue", *(arg.replace("{id}", str(number)) for arg in step))
     before = details(office, number)
@@ -599,9 +607,10 @@ def test_transfer_needs_to_know_who_passes_it_on(office: Cli) -> None:
 
 def test_unknown_work_order(office: Cli) -> None:
     assert office.fails("issue", "show", "99").stderr == (
-        'Error: no work order "99"; find it with: beiwen issue list --search TEXT\n'
+        'Error: unknown work order "99"; find it with: beiwen issue list --search TEXT\n'
     )
-    assert 'no work order "abc"' in office.fails("issue", "resolve", "abc", "--note", "x").stderr
+    resolved = office.fails("issue", "resolve", "abc", "--note", "x")
+    assert 'unknown work order "abc"' in resolved.stderr
     assert office.ok("issue", "show", f"#{add(office)}", "--format", "json").stdout
 
 

@@ -729,7 +729,7 @@ def test_assign_records_an_event_and_counts_open_assignments(forces: Cli) -> Non
             assign_person(conn, 999, "孙丽", None, None)
         with pytest.raises(NotFoundError, match='unknown member "无名"'):
             assign_person(conn, first, "无名", None, None)
-        with pytest.raises(InvalidInputError, match="is before work order"):
+        with pytest.raises(InvalidInputError, match="is earlier than the report of work order"):
             assign_person(conn, first, "王芳", None, "2024-07-31 10:00")
         with pytest.raises(InvalidInputError, match="is in the future"):
             assign_person(conn, first, "王芳", None, "2999-01-01 10:00")

@@ -164,7 +164,7 @@ def test_council_member_gets_a_join_time(ready: Cli) -> None:
         ),
         (
             ["--grid", "9"],
-            'Error: grid: unknown grid "9"; grids are 1, 2, 3, 4, 5, 6, see: beiwen grid list',
+            'Error: unknown grid "9"; grids are 1, 2, 3, 4, 5, 6, see: beiwen grid list',
         ),
         (
             ["--category", "茶楼"],
@@ -266,7 +266,7 @@ def test_list_hides_retired_units_unless_all(register: Cli) -> None:
     [
         (["--kind", "shop"], 'Error: --kind: unknown value "shop"; use one of: agency (机关)'),
         (["--category", "茶"], 'Error: --category: unknown value "茶"; use one of: catering'),
-        (["--grid", "x"], 'Error: grid number "x" must be a whole number from 1 to 999'),
+        (["--grid", "x"], 'Error: unknown grid "x"; grids are 1, 2, 3, 4, 5, 6, see: beiwen grid'),
         (
             ["--format", "xml"],
             'Error: --format: unknown format "xml"; use one of: table, json, csv',
@@ -404,7 +404,7 @@ def test_edit_validates_like_add(register: Cli) -> None:
         'Error: opened: "2019-02-30" is not a date'
     )
     assert register.fails("units", "edit", "3", "--grid", "7").stderr.startswith(
-        'Error: grid: unknown grid "7"'
+        'Error: unknown grid "7"; grids are 1, 2, 3, 4, 5, 6'
     )
     assert register.fails("units", "edit", "3", "--code", CODE_A).stderr == (
         f"Error: code: {CODE_A} already belongs to unit 2 (重庆农商行北碚支行)\n"

@@ -361,7 +361,7 @@ BAD_ROW_ERRORS = [
     'line 4: phone: "1381234567" is not a phone number; use an 11-digit mobile (13812345678) '
     "or a landline with area code (023-68281234)",
     'line 6: opened: "2019-02-30" is not a date; use 2019-03-05, 2019/3/5 or 2019年3月5日',
-    'line 7: grid: unknown grid "7"; grids are 1, 2, 3, 4, 5, 6, see: beiwen grid list',
+    'line 7: unknown grid "7"; grids are 1, 2, 3, 4, 5, 6, see: beiwen grid list',
     'line 8: category: unknown value "茶楼"; use one of: catering (餐饮), retail (零售), '
     "fitness (健身), coffee (咖啡), bar (酒吧), clothing (服装), kids_entertainment (儿童娱乐), "
     "education (教育培训), beauty (美容美发), lodging (住宿), leisure (休闲娱乐), "

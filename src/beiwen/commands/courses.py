@@ -172,7 +172,8 @@ def course_add(
     capacity: Annotated[str | None, typer.Option(help="Seats per class (at least 1).")] = None,
 ) -> None:
     """Add a course and print its id."""
-    from beiwen.services.courses import add_course, find_course
+    from beiwen.services import refs
+    from beiwen.services.courses import add_course
 
     conn = connect(ctx)
     raw = _given(
@@ -185,7 +186,7 @@ def course_add(
     )
     course_id = add_course(conn, raw)
     sys.stdout.write(f"{course_id}\n")
-    course = find_course(conn, str(course_id))
+    course = refs.course(conn, course_id)
     if course["partner_text"]:
         sys.stderr.write(t("course.partner_text", partner=course["partner_text"]) + "\n")
     sys.stderr.write(t("course.added", id=course_id) + "\n")

@@ -152,7 +152,6 @@ def units_list(
 ) -> None:
     """List units."""
     from beiwen.render import check_format, emit
-    from beiwen.services.grids import parse_grid_number
     from beiwen.services.units import list_units
 
     fmt = check_format(fmt)
@@ -160,7 +159,7 @@ def units_list(
         connect(ctx),
         kind=kind,
         council=council,
-        grid=parse_grid_number(grid) if grid is not None else None,
+        grid=grid,
         category=category,
         search=search,
         include_retired=all_,
@@ -178,11 +177,11 @@ def units_show(
     """Show one unit."""
     from beiwen.parsing import mask_phone
     from beiwen.render import check_format, record, show, to_json
-    from beiwen.services.units import find_unit
+    from beiwen.services import refs
     from beiwen.vocab import MERCHANT_CATEGORIES, UNIT_KINDS, display
 
     fmt = check_format(fmt, ("table", "json"))
-    unit = find_unit(connect(ctx), ref)
+    unit = refs.unit(connect(ctx), ref)
     if fmt == "json":
         sys.stdout.write(to_json(unit) + "\n")
         return

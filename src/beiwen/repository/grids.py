@@ -30,6 +30,11 @@ def grid_numbers(conn: sqlite3.Connection) -> list[int]:
     return [row[0] for row in conn.execute("SELECT number FROM grids ORDER BY number")]
 
 
+def grid_names(conn: sqlite3.Connection) -> dict[int, str]:
+    """Grid number -> name, in number order: what a grid reference can mean."""
+    return dict(conn.execute("SELECT number, name FROM grids ORDER BY number").fetchall())
+
+
 def list_grids(conn: sqlite3.Connection) -> list[Row]:
     return rows(
         conn,

@@ -63,13 +63,24 @@ def same_issue(conn: sqlite3.Connection, title: str, reported_at: str) -> Row | 
     )
 
 
-def insert_event(conn: sqlite3.Connection, event: Row) -> None:
+def insert_event(conn: sqlite3.Connection, event: Row) -> int:
     columns = list(event)
-    conn.execute(
+    cursor = conn.execute(
         f"INSERT INTO issue_events ({', '.join(columns)}) "
         f"VALUES ({', '.join(':' + c for c in columns)})",
         event,
     )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def is_assigned(conn: sqlite3.Connection, issue_id: int, person_id: int) -> bool:
+    """Whether an `assign` event already names this person on this work order."""
+    found = conn.execute(
+        "SELECT 1 FROM issue_events WHERE issue_id = ? AND person_id = ? AND action = 'assign'",
+        (issue_id, person_id),
+    ).fetchone()
+    return found is not None
 
 
 def events(conn: sqlite3.Connection, issue_id: int) -> list[Row]:

@@ -1,7 +1,8 @@
 """People of the grids' "N" forces (网格"N"力量): their roles per grid, skills, assignments.
 
 A role row is "serving" while its `until` is NULL; a removed person keeps their rows so that
-past months still count them. The work-order reads here are read-only.
+past months still count them. The work-order reads here are read-only: assignments are
+`assign` events, written by the work-order state machine (services/issues.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from beiwen.repository import Row, one, rows
+from beiwen.repository.issues import ACTIVE_STATUSES
 
 
 def insert_person(conn: sqlite3.Connection, person: Row) -> int:
@@ -184,11 +186,11 @@ def people_with_skill(conn: sqlite3.Connection, skills: list[str]) -> list[Row]:
 def open_assignment_counts(conn: sqlite3.Connection) -> dict[int, int]:
     """Person id -> work orders they were assigned to that are not yet handled or cancelled."""
     found = conn.execute(
-        """
+        f"""
         SELECT e.person_id, count(DISTINCT e.issue_id)
         FROM issue_events e JOIN issues i ON i.id = e.issue_id
         WHERE e.action = 'assign' AND e.person_id IS NOT NULL
-          AND i.status NOT IN ('resolved', 'closed', 'cancelled')
+          AND i.status IN {ACTIVE_STATUSES!r}
         GROUP BY e.person_id
         """
     )
@@ -207,38 +209,3 @@ def assignments_of(conn: sqlite3.Connection, person_id: int) -> list[Row]:
         """,
         (person_id,),
     )
-
-
-def get_issue(conn: sqlite3.Connection, issue_id: int) -> Row | None:
-    return one(
-        conn,
-        "SELECT id, title, category, grid, status, reported_at FROM issues WHERE id = ?",
-        (issue_id,),
-    )
-
-
-def is_assigned(conn: sqlite3.Connection, issue_id: int, person_id: int) -> bool:
-    return (
-        conn.execute(
-            "SELECT 1 FROM issue_events WHERE issue_id = ? AND person_id = ? AND action = 'assign'",
-            (issue_id, person_id),
-        ).fetchone()
-        is not None
-    )
-
-
-def insert_assignment(
-    conn: sqlite3.Connection,
-    issue_id: int,
-    person_id: int,
-    at: str,
-    note: str | None,
-    recorded_at: str,
-) -> int:
-    cursor = conn.execute(
-        "INSERT INTO issue_events (issue_id, at, action, person_id, note, recorded_at) "
-        "VALUES (?, ?, 'assign', ?, ?, ?)",
-        (issue_id, at, person_id, note, recorded_at),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from beiwen import db
-from beiwen.errors import BeiwenError, ConflictError, InvalidInputError, NotFoundError
+from beiwen.errors import BeiwenError, ConflictError, InvalidInputError
 from beiwen.i18n import register, t
 from beiwen.parsing import (
     add_months,
@@ -29,15 +29,12 @@ from beiwen.parsing import (
 )
 from beiwen.repository import Row
 from beiwen.repository import activities as repo
+from beiwen.services import refs
 from beiwen.services.importing import ImportSpec, ImportSummary, run_import
 from beiwen.vocab import ACTIVITY_KINDS, ALIASES, parse_choice
 
 register(
     {
-        "activities.not_found": (
-            'unknown activity "{ref}"; find its id with: beiwen activity list',
-            "找不到活动“{ref}”；可用 beiwen activity list 查找编号",
-        ),
         "activities.required": ("{field}: is required", "{field}：必填"),
         "activities.future": (
             "{field}: {day} is in the future; an activity is logged once it has taken place",
@@ -101,16 +98,8 @@ def duty_unit_id(conn: sqlite3.Connection, month: str) -> int | None:
     return int(duty["unit_id"]) if duty and duty.get("unit_id") is not None else None
 
 
-def find_activity(conn: sqlite3.Connection, ref: str) -> Row:
-    text = ref.strip()
-    found = repo.get_activity(conn, int(text)) if text.isdigit() else None
-    if found is None:
-        raise NotFoundError(t("activities.not_found", ref=ref))
-    return found
-
-
 def _active(conn: sqlite3.Connection, ref: str) -> Row:
-    activity = find_activity(conn, ref)
+    activity = refs.activity(conn, ref)
     if activity["removed_at"]:
         raise ConflictError(
             t("activities.removed", id=activity["id"], at=activity["removed_at"][:10])
@@ -119,9 +108,7 @@ def _active(conn: sqlite3.Connection, ref: str) -> Row:
 
 
 def _unit_id(conn: sqlite3.Connection, ref: str) -> int:
-    from beiwen.services.units import find_unit
-
-    return int(find_unit(conn, ref)["id"])
+    return int(refs.unit(conn, ref)["id"])
 
 
 def _past_date(value: str, field_name: str) -> str:
@@ -281,7 +268,7 @@ def list_activities(
 def activity_detail(conn: sqlite3.Connection, ref: str) -> Row:
     from beiwen.repository.units import get_unit
 
-    activity = find_activity(conn, ref)
+    activity = refs.activity(conn, ref)
     partner_list = []
     for unit_id in repo.partner_ids(conn, activity["id"]):
         unit = get_unit(conn, unit_id)

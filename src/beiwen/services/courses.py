@@ -32,16 +32,12 @@ from beiwen.parsing import (
 from beiwen.repository import Row
 from beiwen.repository import courses as repo
 from beiwen.repository import units as unit_repo
-from beiwen.services import holidays
+from beiwen.services import holidays, refs
 from beiwen.services.importing import ImportSpec, ImportSummary, run_import
 from beiwen.vocab import ALIASES, CLASS_STATUSES, COURSE_CATEGORIES, parse_choice
 
 register(
     {
-        "courses.not_found": (
-            'unknown course "{ref}"; see: beiwen course list',
-            "找不到课程“{ref}”；见 beiwen course list",
-        ),
         "courses.name_taken": (
             'a course named "{name}" already exists (id {id}); change it with: '
             "beiwen course edit {id}",
@@ -52,12 +48,6 @@ register(
             "nothing to change; pass at least one option, see: beiwen course {command} --help",
             "没有要修改的内容；请至少指定一个选项，见 beiwen course {command} --help",
         ),
-        "courses.term_not_found": (
-            'course "{course}" has no term "{ref}"; its terms are: {terms}. '
-            "Add one with: beiwen course term add",
-            "课程“{course}”没有“{ref}”这一期；现有：{terms}。可用 beiwen course term add 添加",
-        ),
-        "courses.none_yet": ("none yet", "暂无"),
         "courses.term_taken": (
             'course "{course}" already has a term "{name}" (id {id})',
             "课程“{course}”已有“{name}”（编号 {id}）",
@@ -65,10 +55,6 @@ register(
         "courses.term_order": (
             "--end {end} is before --start {start}",
             "--end {end} 早于 --start {start}",
-        ),
-        "courses.class_not_found": (
-            'unknown class "{ref}"; find its id with: beiwen course class list',
-            "找不到课堂“{ref}”；可用 beiwen course class list 查找编号",
         ),
         "courses.future_class": (
             "{field}: {when} is in the future; a class is recorded once it has been held "
@@ -209,61 +195,17 @@ class PlanOutcome:
 # Finding things ---------------------------------------------------------------------------
 
 
-def find_course(conn: sqlite3.Connection, ref: str) -> Row:
-    """A course by id or exact name."""
-    text = ref.strip()
-    if text.isdigit():
-        course = repo.get_course(conn, int(text))
-        if course:
-            return course
-    course = repo.course_by_name(conn, text)
-    if course:
-        return course
-    raise NotFoundError(t("courses.not_found", ref=ref))
-
-
-def find_term(conn: sqlite3.Connection, course: Row, ref: str) -> Row:
-    """A term of `course` by name, else by id."""
-    text = ref.strip()
-    term = repo.term_by_name(conn, course["id"], text)
-    if term:
-        return term
-    if text.isdigit():
-        term = repo.get_term(conn, int(text))
-        if term and term["course_id"] == course["id"]:
-            return term
-    names = ", ".join(row["name"] for row in repo.terms_of(conn, course["id"]))
-    raise NotFoundError(
-        t(
-            "courses.term_not_found",
-            course=course["name"],
-            ref=ref,
-            terms=names or t("courses.none_yet"),
-        )
-    )
-
-
-def find_class(conn: sqlite3.Connection, ref: str | int) -> Row:
-    text = str(ref).strip()
-    found = repo.get_class(conn, int(text)) if text.isdigit() else None
-    if found is None:
-        raise NotFoundError(t("courses.class_not_found", ref=ref))
-    return found
-
-
 def resolve_partner(conn: sqlite3.Connection, value: str) -> tuple[int | None, str | None]:
     """(unit id, None) for a unit in the register, else (None, the text as given).
 
     An id that names no unit, or a name shared by several units, is an error: the user
     meant a registered unit and must say which.
     """
-    from beiwen.services.units import find_unit
-
     text = value.strip()
     try:
-        return int(find_unit(conn, text)["id"]), None
+        return int(refs.unit(conn, text, "partner")["id"]), None
     except NotFoundError:
-        if text.isdigit() or len(unit_repo.units_by_name(conn, text)) > 1:
+        if refs.number(text) is not None or len(unit_repo.units_by_name(conn, text)) > 1:
             raise
         return None, text
 
@@ -330,7 +272,7 @@ def edit_course(conn: sqlite3.Connection, ref: str, raw: dict[str, str]) -> Row:
     if not raw:
         raise InvalidInputError(t("courses.nothing_to_change", command="edit"))
     with db.write(conn):
-        course = find_course(conn, ref)
+        course = refs.course(conn, ref)
         clean, reasons = validate_course(conn, raw, partial=True)
         _raise_first(reasons)
         if clean.get("name"):
@@ -360,7 +302,7 @@ def list_courses(conn: sqlite3.Connection, category: str | None = None) -> list[
 
 def course_detail(conn: sqlite3.Connection, ref: str) -> Row:
     """A course with its totals, its terms and all its classes."""
-    course = find_course(conn, ref)
+    course = refs.course(conn, ref)
     totals = next(row for row in repo.list_courses(conn) if row["id"] == course["id"])
     classes = [_flag(row) for row in repo.list_classes(conn, course_id=course["id"])]
     return {
@@ -387,7 +329,7 @@ def add_term(
     if not name.strip():
         raise InvalidInputError(t("courses.required", field="NAME"))
     with db.write(conn):
-        course = find_course(conn, course_ref)
+        course = refs.course(conn, course_ref)
         existing = repo.term_by_name(conn, course["id"], name.strip())
         if existing:
             raise ConflictError(
@@ -447,7 +389,7 @@ def _term_notices(class_id: int, day: str, term: Row | None) -> list[str]:
 
 
 def _capacity_notices(conn: sqlite3.Connection, class_id: int) -> list[str]:
-    row = _flag(find_class(conn, class_id))
+    row = _flag(refs.course_class(conn, class_id))
     if not row["over_capacity"]:
         return []
     return [
@@ -476,8 +418,8 @@ def add_class(
     count = parse_count(attendance, "--attendance") if attendance is not None else None
     starts_at, day = iso(moment), moment.date().isoformat()
     with db.write(conn):
-        course = find_course(conn, course_ref)
-        term_row = find_term(conn, course, term) if term else None
+        course = refs.course(conn, course_ref)
+        term_row = refs.term(conn, course, term) if term else None
         same_day = repo.classes_on_day(conn, course["id"], day)
         for existing in same_day:
             if existing["starts_at"] == starts_at and existing["status"] == "held":
@@ -553,12 +495,12 @@ def edit_class(conn: sqlite3.Connection, ref: str, raw: dict[str, str]) -> Outco
         if name in raw:
             changes[name] = raw[name].strip() or None
     with db.write(conn):
-        current = find_class(conn, ref)
+        current = refs.course_class(conn, ref)
         class_id = int(current["id"])
-        course = find_course(conn, str(current["course_id"]))
+        course = refs.course(conn, str(current["course_id"]))
         if "term" in raw:
             term_text = raw["term"].strip()
-            changes["term_id"] = find_term(conn, course, term_text)["id"] if term_text else None
+            changes["term_id"] = refs.term(conn, course, term_text)["id"] if term_text else None
         status = str(changes.get("status") or current["status"])
         starts_at = str(changes.get("starts_at") or current["starts_at"])
         if status == "held":
@@ -614,13 +556,13 @@ def list_classes(
         start_month = parse_month(month, "--month")
         start, end = f"{start_month}-01", f"{add_months(start_month, 1)}-01"
     key = parse_choice(CLASS_STATUSES, status, "--status") if status else None
-    course_id = find_course(conn, course)["id"] if course else None
+    course_id = refs.course(conn, course)["id"] if course else None
     found = repo.list_classes(conn, start=start, end=end, course_id=course_id, status=key)
     return [_flag(row) for row in found]
 
 
 def class_detail(conn: sqlite3.Connection, ref: str) -> Row:
-    row = _flag(find_class(conn, ref))
+    row = _flag(refs.course_class(conn, ref))
     return {**row, "attendees": repo.attendees_of(conn, row["id"])}
 
 
@@ -637,7 +579,7 @@ def parse_attendee(value: str) -> tuple[str, str]:
 
 
 def _attendable(conn: sqlite3.Connection, ref: str) -> Row:
-    course_class = find_class(conn, ref)
+    course_class = refs.course_class(conn, ref)
     if course_class["status"] == "cancelled":
         raise ConflictError(t("courses.cancelled_class", id=course_class["id"]))
     if course_class["status"] == "planned" and course_class["starts_at"][:10] > (
@@ -667,7 +609,7 @@ def _add_attendee(conn: sqlite3.Connection, class_id: int, name: str, phone: str
 def _after_roster(
     conn: sqlite3.Connection, before: Row, added: int, unchanged: int
 ) -> AttendOutcome:
-    after = find_class(conn, before["id"])
+    after = refs.course_class(conn, before["id"])
     notices: list[str] = []
     recorded = before["recorded_attendance"]
     if added and not before["roster"] and recorded is not None and recorded != after["roster"]:
@@ -829,8 +771,8 @@ def plan_classes(
             )
         )
     with db.write(conn):
-        course = find_course(conn, course_ref)
-        term_row = find_term(conn, course, term) if term else None
+        course = refs.course(conn, course_ref)
+        term_row = refs.term(conn, course, term) if term else None
         created: list[Row] = []
         for moment in dates:
             starts_at = iso(moment.replace(tzinfo=CHINA_TZ))
@@ -855,7 +797,7 @@ def plan_classes(
                     "status": "planned",
                 },
             )
-            created.append(_flag(find_class(conn, class_id)))
+            created.append(_flag(refs.course_class(conn, class_id)))
     if term_row is not None and created:
         first_planned, last_planned = created[0]["starts_at"][:10], created[-1]["starts_at"][:10]
         if first_planned < term_row["start_date"]:
@@ -925,7 +867,7 @@ def class_spec(conn: sqlite3.Connection) -> ImportSpec:
             reasons.append(t("courses.required", field="course"))
         else:
             try:
-                course = find_course(conn, course_text)
+                course = refs.course(conn, course_text)
                 clean["course_id"], clean["course"] = course["id"], course["name"]
             except NotFoundError as error:
                 reasons.append(error.message)

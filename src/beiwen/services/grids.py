@@ -7,10 +7,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from beiwen import db
-from beiwen.errors import ConflictError, InvalidInputError, NotFoundError
+from beiwen.errors import ConflictError, InvalidInputError
 from beiwen.i18n import register, t
-from beiwen.parsing import iso, now
+from beiwen.parsing import iso, now, whole_number
 from beiwen.repository import grids as repo
+from beiwen.services import refs
 from beiwen.services.importing import ImportSpec
 
 register(
@@ -23,29 +24,20 @@ register(
             'grid number "{value}" must be a whole number from 1 to 999',
             "网格编号“{value}”必须是 1 到 999 的整数",
         ),
-        "grids.not_found": (
-            'unknown grid "{number}"; grids are {grids}, see: beiwen grid list',
-            "网格“{number}”不存在；现有网格：{grids}，见 beiwen grid list",
-        ),
         "grids.empty_name": ("grid name must not be empty", "网格名称不能为空"),
     }
 )
 
 
 def parse_grid_number(value: str | int) -> int:
-    text = str(value).strip()
-    if text.isdigit() and 1 <= int(text) <= 999:
-        return int(text)
+    """The number of a new grid (`grid add`, the grids file): 1 to 999, `５` allowed.
+
+    Existing grids are found by `refs.grid`, which also takes `第5网格` and names.
+    """
+    number = value if isinstance(value, int) else whole_number(value, "grid")
+    if number is not None and 1 <= number <= 999:
+        return number
     raise InvalidInputError(t("grids.bad_number", value=value))
-
-
-def require_grid(conn: sqlite3.Connection, value: str | int) -> dict[str, Any]:
-    number = parse_grid_number(value)
-    grid = repo.get_grid(conn, number)
-    if grid is None:
-        shown = ", ".join(str(n) for n in repo.grid_numbers(conn)) or "-"
-        raise NotFoundError(t("grids.not_found", number=value, grids=shown))
-    return grid
 
 
 def add_grid(
@@ -153,7 +145,7 @@ def edit_grid(
     if area is not None:
         changes["area"] = area.strip() or None
     with db.write(conn):
-        grid = require_grid(conn, number)
+        grid = refs.grid(conn, number)
         repo.update_grid(conn, grid["number"], changes)
     return {**grid, **changes}
 
@@ -161,7 +153,7 @@ def edit_grid(
 def grid_detail(conn: sqlite3.Connection, number: str) -> dict[str, Any]:
     """A grid with its people by role, its units by kind and category, and its open and
     overdue work orders."""
-    grid = require_grid(conn, number)
+    grid = refs.grid(conn, number)
     people_by_role: dict[str, list[dict[str, Any]]] = {}
     for row in repo.grid_people(conn, grid["number"]):
         people_by_role.setdefault(row.pop("role"), []).append(

@@ -27,13 +27,13 @@ recorded (comments excepted), so the timeline always reads in order.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from beiwen import db
-from beiwen.errors import BeiwenError, ConflictError, InvalidInputError, NotFoundError
+from beiwen.errors import BeiwenError, ConflictError, InvalidInputError
 from beiwen.i18n import register, t
 from beiwen.parsing import (
     add_months,
@@ -44,8 +44,8 @@ from beiwen.parsing import (
     parse_month,
     parse_phone,
 )
-from beiwen.repository import grids as grid_repo
 from beiwen.repository import issues as repo
+from beiwen.services import refs
 from beiwen.vocab import (
     ALIASES,
     ISSUE_CATEGORIES,
@@ -61,20 +61,11 @@ if TYPE_CHECKING:
 
 register(
     {
-        "issues.not_found": (
-            'no work order "{ref}"; find it with: beiwen issue list --search TEXT',
-            "找不到工单“{ref}”；可用 beiwen issue list --search 关键词 查找",
-        ),
         "issues.required": ("{field}: is required", "{field}：必填"),
         "issues.note_required": (
             "{field}: say what was done or why (a non-empty note)",
             "{field}：请填写处理情况或原因（不能为空）",
         ),
-        "issues.unknown_grid": (
-            'grid: unknown grid "{grid}"; grids are {grids}, see: beiwen grid list',
-            "grid：网格“{grid}”不存在；现有网格：{grids}，见 beiwen grid list",
-        ),
-        "issues.no_grids": ("none yet", "暂无"),
         "issues.future": (
             "{field}: {value} is in the future; give a time up to now ({now})",
             "{field}：{value} 晚于当前时间；请填写不晚于现在（{now}）的时间",
@@ -108,6 +99,14 @@ register(
             "work order {id} is already {status}; to work on it again: "
             'beiwen issue reopen {id} --note "why"',
             '工单 {id} 已是“{status}”状态；如需重新办理：beiwen issue reopen {id} --note "原因"',
+        ),
+        "issues.illegal.assign": (
+            "work order {id} is {status}; people can only be assigned to unfinished work orders",
+            "工单 {id} {status}；只能为未办结的工单指派人员",
+        ),
+        "issues.already_assigned": (
+            "member {person} ({name}) is already assigned to work order {id}",
+            "人员 {person}（{name}）已被指派到工单 {id}",
         ),
         "issues.illegal.not_handled": (
             "work order {id} is {status}, not resolved or closed; only a resolved or closed "
@@ -192,7 +191,17 @@ register(
 # --- the state machine --------------------------------------------------------------------
 
 STATES = tuple(ISSUE_STATUSES)  # open, dispatched, in_progress, resolved, closed, cancelled
-ACTIONS = ("dispatch", "accept", "transfer", "resolve", "close", "reopen", "comment", "cancel")
+ACTIONS = (
+    "dispatch",
+    "accept",
+    "transfer",
+    "resolve",
+    "close",
+    "reopen",
+    "comment",
+    "assign",
+    "cancel",
+)
 HANDLED = ("resolved", "closed")
 ACTIVE = repo.ACTIVE_STATUSES  # open, dispatched, in_progress: still to be handled
 
@@ -205,6 +214,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         "transfer": "dispatched",
         "resolve": "resolved",
         "comment": KEEP,
+        "assign": KEEP,
         "cancel": "cancelled",
     },
     "dispatched": {
@@ -212,6 +222,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         "accept": "in_progress",
         "transfer": BY_DEPARTMENTS,
         "comment": KEEP,
+        "assign": KEEP,
         "cancel": "cancelled",
     },
     "in_progress": {
@@ -220,6 +231,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         "transfer": BY_DEPARTMENTS,
         "resolve": "resolved",
         "comment": KEEP,
+        "assign": KEEP,
         "cancel": "cancelled",
     },
     "resolved": {"close": "closed", "reopen": BY_DEPARTMENTS, "comment": KEEP},
@@ -233,6 +245,8 @@ def illegal_move(issue_id: int, status: str, action: str) -> str:
     shown = display(ISSUE_STATUSES, status)
     if status == "cancelled":
         key = "issues.illegal.cancelled"
+    elif action == "assign":
+        key = "issues.illegal.assign"
     elif action == "reopen":
         key = "issues.illegal.not_handled"
     elif status in HANDLED:
@@ -272,20 +286,6 @@ def _holders(conn: sqlite3.Connection, issue_id: int) -> list[dict[str, Any]]:
 def local_time(value: str | None) -> str:
     """`2024-08-03T09:30:00+08:00` -> `2024-08-03 09:30`, the form messages show."""
     return value[:16].replace("T", " ") if value else ""
-
-
-def parse_issue_ref(ref: str) -> int:
-    text = ref.strip().removeprefix("#")
-    if text.isdigit() and int(text) > 0:
-        return int(text)
-    raise NotFoundError(t("issues.not_found", ref=ref))
-
-
-def get_issue(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
-    issue = repo.get_issue(conn, parse_issue_ref(ref))
-    if issue is None:
-        raise NotFoundError(t("issues.not_found", ref=ref))
-    return issue
 
 
 def _moment(value: str | None, field: str, current: datetime) -> str:
@@ -337,9 +337,7 @@ def _note(value: str | None, field: str = "--note", required: bool = False) -> s
 
 
 def _unit(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
-    from beiwen.services.units import find_unit
-
-    unit = find_unit(conn, ref)
+    unit = refs.unit(conn, ref)
     if unit["retired_at"]:
         raise ConflictError(t("issues.retired_unit", unit=unit["name"], uid=unit["id"]))
     return unit
@@ -353,11 +351,13 @@ def _record(
     *,
     unit_id: int | None = None,
     from_unit_id: int | None = None,
+    person_id: int | None = None,
     satisfaction: str | None = None,
     note: str | None = None,
     recorded_at: str | None = None,
-) -> None:
-    repo.insert_event(
+) -> int:
+    """Append one event: the only writer of the work-order event log."""
+    return repo.insert_event(
         conn,
         {
             "issue_id": issue_id,
@@ -365,6 +365,7 @@ def _record(
             "action": action,
             "unit_id": unit_id,
             "from_unit_id": from_unit_id,
+            "person_id": person_id,
             "satisfaction": satisfaction,
             "note": note,
             "recorded_at": recorded_at or iso(now()),
@@ -388,18 +389,10 @@ def _finish(
 # --- adding -------------------------------------------------------------------------------
 
 
-def _grid(value: str, known: set[int]) -> int:
-    text = value.strip().removeprefix("第").removesuffix("网格").strip()
-    if text.isdigit() and int(text) in known:
-        return int(text)
-    shown = ", ".join(str(g) for g in sorted(known)) or t("issues.no_grids")
-    raise InvalidInputError(t("issues.unknown_grid", grid=value, grids=shown))
-
-
 def validate_issue(
     conn: sqlite3.Connection,
     raw: dict[str, str],
-    known_grids: set[int],
+    known_grids: Mapping[int, str],
     current: datetime,
     names: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
@@ -428,7 +421,7 @@ def validate_issue(
         lambda v, f: parse_choice(ISSUE_CATEGORIES, v, f, ALIASES["ISSUE_CATEGORIES"]),
     )
     check("source", lambda v, f: parse_choice(ISSUE_SOURCES, v, f, ALIASES["ISSUE_SOURCES"]))
-    check("grid", lambda v, f: _grid(v, known_grids))
+    check("grid", lambda v, f: refs.grid_number(v, known_grids, f))
     check("reported_at", lambda v, f: _moment(v, f, current))
     check("reporter", lambda v, f: v)
     check("phone", parse_phone)
@@ -464,6 +457,7 @@ ADD_OPTIONS = {
     "title": "TITLE",
     "category": "--category",
     "source": "--source",
+    "grid": "--grid",
     "reported_at": "--reported-at",
     "phone": "--phone",
     "due_at": "--due",
@@ -474,7 +468,7 @@ def add_issue(conn: sqlite3.Connection, raw: dict[str, str]) -> dict[str, Any]:
     """Record a new work order; return its number and due time."""
     current = now()
     with db.write(conn):
-        known_grids = set(grid_repo.grid_numbers(conn))
+        known_grids = refs.known_grids(conn)
         clean, reasons = validate_issue(conn, raw, known_grids, current, ADD_OPTIONS)
         if reasons:
             raise InvalidInputError(reasons[0], details=reasons[1:])
@@ -500,7 +494,7 @@ def dispatch_issue(
     if not unit_refs:
         raise InvalidInputError(t("issues.no_units"))
     with db.write(conn):
-        issue = get_issue(conn, ref)
+        issue = refs.work_order(conn, ref)
         target = check_move(issue, "dispatch")
         moment = _step_time(conn, issue, at, "dispatch")
         units = list({unit["id"]: unit for unit in (_unit(conn, r) for r in unit_refs)}.values())
@@ -541,7 +535,7 @@ def accept_issue(
 ) -> dict[str, Any]:
     """A department reports in (部门报到) on a work order dispatched to it."""
     with db.write(conn):
-        issue = get_issue(conn, ref)
+        issue = refs.work_order(conn, ref)
         target = check_move(issue, "accept")
         unit = _unit(conn, unit_ref)
         holder = _held_by(conn, issue, unit)
@@ -576,7 +570,7 @@ def transfer_issue(
     """
     text = _note(note, required=True)
     with db.write(conn):
-        issue = get_issue(conn, ref)
+        issue = refs.work_order(conn, ref)
         target = check_move(issue, "transfer")
         moment = _step_time(conn, issue, at, "transfer")
         receiver = _unit(conn, to_ref)
@@ -631,7 +625,7 @@ def resolve_issue(
     """Solved by consultation (协商解决): the order counts as handled from now on."""
     text = _note(note, required=True)
     with db.write(conn):
-        issue = get_issue(conn, ref)
+        issue = refs.work_order(conn, ref)
         target = check_move(issue, "resolve")
         moment = _step_time(conn, issue, at, "resolve")
         _record(conn, issue["id"], "resolve", moment, note=text)
@@ -648,7 +642,7 @@ def close_issue(
     """The follow-up call (回访) on a resolved order, with the reporter's satisfaction."""
     verdict = parse_choice(SATISFACTION, satisfaction, "--satisfaction", ALIASES["SATISFACTION"])
     with db.write(conn):
-        issue = get_issue(conn, ref)
+        issue = refs.work_order(conn, ref)
         target = check_move(issue, "close")
         moment = _step_time(conn, issue, at, "close")
         _record(conn, issue["id"], "close", moment, satisfaction=verdict, note=_note(note))
@@ -661,7 +655,7 @@ def reopen_issue(
     """Back to work: clears resolved_at, closed_at and satisfaction (events keep them)."""
     text = _note(note, required=True)
     with db.write(conn):
-        issue = get_issue(conn, ref)
+        issue = refs.work_order(conn, ref)
         target = check_move(issue, "reopen")
         moment = _step_time(conn, issue, at, "reopen")
         _record(conn, issue["id"], "reopen", moment, note=text)
@@ -675,11 +669,47 @@ def comment_issue(
     """A remark on the timeline; allowed in every state, changes nothing else."""
     note = _note(text, field="TEXT", required=True)
     with db.write(conn):
-        issue = get_issue(conn, ref)
+        issue = refs.work_order(conn, ref)
         target = check_move(issue, "comment")
         moment = _step_time(conn, issue, at, "comment")
         _record(conn, issue["id"], "comment", moment, note=note)
         return _finish(conn, issue, target, {})
+
+
+def assign_issue(
+    conn: sqlite3.Connection,
+    ref: str | int,
+    person_ref: str | int,
+    note: str | None = None,
+    at: str | None = None,
+) -> dict[str, Any]:
+    """A person of the grids' "N" forces helps on an unfinished work order: an `assign`
+    event naming them; like a comment it changes no state and may be back-dated."""
+    with db.write(conn):
+        issue = refs.work_order(conn, ref)
+        target = check_move(issue, "assign")
+        moment = _step_time(conn, issue, at, "assign")
+        person = refs.person(conn, person_ref, field="--person")
+        if repo.is_assigned(conn, issue["id"], person["id"]):
+            raise ConflictError(
+                t(
+                    "issues.already_assigned",
+                    person=person["id"],
+                    name=person["name"],
+                    id=issue["id"],
+                )
+            )
+        text = _note(note)
+        event_id = _record(conn, issue["id"], "assign", moment, person_id=person["id"], note=text)
+        _finish(conn, issue, target, {})
+    return {
+        "event_id": event_id,
+        "issue_id": issue["id"],
+        "person_id": person["id"],
+        "name": person["name"],
+        "at": moment,
+        "note": text,
+    }
 
 
 def cancel_issue(
@@ -688,7 +718,7 @@ def cancel_issue(
     """Cancel a duplicate, or a matter that is not ours; final."""
     text = _note(note, required=True)
     with db.write(conn):
-        issue = get_issue(conn, ref)
+        issue = refs.work_order(conn, ref)
         target = check_move(issue, "cancel")
         moment = _step_time(conn, issue, at, "cancel")
         _record(conn, issue["id"], "cancel", moment, note=text)
@@ -740,13 +770,9 @@ def list_issues(
             ISSUE_CATEGORIES, category, "--category", ALIASES["ISSUE_CATEGORIES"]
         )
     if grid is not None:
-        from beiwen.services.grids import require_grid
-
-        filters["grid"] = require_grid(conn, grid)["number"]
+        filters["grid"] = refs.grid(conn, grid, "--grid")["number"]
     if unit is not None:
-        from beiwen.services.units import find_unit
-
-        filters["unit_id"] = find_unit(conn, unit)["id"]
+        filters["unit_id"] = refs.unit(conn, unit, "--unit")["id"]
     if month is not None:
         filters["start"], filters["end"] = month_bounds(parse_month(month, "--month"))
     moment = iso(now())
@@ -759,7 +785,7 @@ def list_issues(
 
 def issue_details(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
     """One work order with its departments and its whole timeline."""
-    issue = get_issue(conn, ref)
+    issue = refs.work_order(conn, ref)
     details = _with_flags(issue, iso(now()))
     details["response_hours"] = _hours(issue["reported_at"], issue["first_accepted_at"])
     details["resolution_hours"] = _hours(issue["reported_at"], issue["resolved_at"])
@@ -943,7 +969,7 @@ def validate_history(
 def import_spec(conn: sqlite3.Connection, file_name: str) -> ImportSpec:
     from beiwen.services.importing import ImportSpec
 
-    known_grids = set(grid_repo.grid_numbers(conn))
+    known_grids = refs.known_grids(conn)
     current = now()
     stamp = iso(current)
 
@@ -954,10 +980,14 @@ def import_spec(conn: sqlite3.Connection, file_name: str) -> ImportSpec:
         clean["id"] = None
         number = raw.get("id", "").strip()
         if number and not reasons:
-            if not number.isdigit() or int(number) < 1:
+            try:
+                wanted = refs.number(number, "id")
+            except InvalidInputError as error:
+                return clean, [error.message]
+            if wanted is None or wanted < 1:
                 reasons.append(t("issues.import.bad_id", value=number))
             else:
-                clean["id"] = int(number)
+                clean["id"] = wanted
                 holder = repo.get_issue(conn, clean["id"])
                 if holder is not None and (
                     holder["title"] != clean["title"]

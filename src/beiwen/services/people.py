@@ -23,33 +23,17 @@ from beiwen.parsing import (
     iso,
     mask_id_number,
     now,
-    parse_count,
     parse_date,
-    parse_datetime,
     parse_id_number,
     parse_phone,
 )
-from beiwen.repository import grids as grid_repo
 from beiwen.repository import people as repo
-from beiwen.services.grids import require_grid
+from beiwen.services import refs
 from beiwen.services.importing import ImportSpec, ImportSummary, run_import
 from beiwen.vocab import Vocabulary, describe, parse_choice
 
 register(
     {
-        "people.not_found": (
-            'unknown member "{ref}"; find them with: beiwen grid member list',
-            "找不到人员“{ref}”；可用 beiwen grid member list 查找",
-        ),
-        "people.ambiguous": (
-            '"{ref}" names {count} members (ids {ids}); use the id',
-            "“{ref}”对应 {count} 名人员（编号 {ids}）；请改用编号",
-        ),
-        "people.is_removed": (
-            "member {id} ({name}) was removed on {date}; add them again with: "
-            "beiwen grid member add",
-            "人员 {id}（{name}）已于 {date} 移除；如需恢复请重新添加：beiwen grid member add",
-        ),
         "people.required": ("{field}: is required", "{field}：必填"),
         "people.duplicate": (
             "{name} with this phone is already member {id}; change them with: "
@@ -123,26 +107,6 @@ register(
             "--skill: give a skill, such as 调解 or 法律",
             "--skill：请给出技能，如 调解 或 法律",
         ),
-        "people.issue_not_found": (
-            'unknown work order "{id}"; see: beiwen issue list',
-            "工单“{id}”不存在；见 beiwen issue list",
-        ),
-        "people.issue_finished": (
-            "work order {id} is {status}; people can only be assigned to unfinished work orders",
-            "工单 {id} {status}；只能为未办结的工单指派人员",
-        ),
-        "people.already_assigned": (
-            "member {person} ({name}) is already assigned to work order {id}",
-            "人员 {person}（{name}）已被指派到工单 {id}",
-        ),
-        "people.assign_before_report": (
-            "--at: {at} is before work order {id} was reported ({reported}); use a later time",
-            "--at：{at} 早于工单 {id} 的上报时间（{reported}）；请用更晚的时间",
-        ),
-        "people.assign_future": (
-            "--at: {at} is in the future; record what has already happened",
-            "--at：{at} 是将来的时间；请记录已发生的事",
-        ),
     }
 )
 
@@ -204,7 +168,6 @@ IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
 _SEPARATORS = re.compile(r"[、,，;；/／|]+")
 _YES = {"1", "yes", "y", "true", "是", "√"}
 _NO = {"0", "no", "n", "false", "否", ""}
-ACTIVE_STATUSES = ("open", "dispatched", "in_progress")
 
 
 def split_values(text: str) -> list[str]:
@@ -239,21 +202,9 @@ def parse_role(value: str, field: str = "--role") -> str:
     return roles[0]
 
 
-def resolve_grid(value: str, known: dict[int, str]) -> int:
-    """A grid by number (`3`, `第3网格`) or exact name, among the grids that exist."""
-    text = value.strip()
-    number = text.removeprefix("第").removesuffix("网格").strip()
-    if number.isdigit() and int(number) in known:
-        return int(number)
-    for grid_number, name in known.items():
-        if name == text:
-            return grid_number
-    shown = ", ".join(str(n) for n in sorted(known)) or "-"
-    raise InvalidInputError(t("grids.not_found", number=value, grids=shown))
-
-
 def parse_grids(text: str, known: dict[int, str]) -> list[int]:
-    return sorted({resolve_grid(part, known) for part in split_values(text)})
+    """`1、第三网格、步行街中段网格` -> [1, 3, 5]: every form `refs.grid_number` reads."""
+    return sorted({refs.grid_number(part, known) for part in split_values(text)})
 
 
 def _flag(value: str, field: str) -> int:
@@ -323,47 +274,14 @@ def _raise_first(reasons: list[str]) -> None:
         raise InvalidInputError(reasons[0], details=reasons[1:])
 
 
-def _known_grids(conn: sqlite3.Connection) -> dict[int, str]:
-    return {grid["number"]: grid["name"] for grid in grid_repo.list_grids(conn)}
-
-
 def _unit_resolver(conn: sqlite3.Connection) -> Callable[[str], int]:
-    from beiwen.services.units import find_unit
-
     def resolve(ref: str) -> int:
-        return int(find_unit(conn, ref)["id"])
+        return int(refs.unit(conn, ref)["id"])
 
     return resolve
 
 
 # --- finding people -------------------------------------------------------------------
-
-
-def find_person(conn: sqlite3.Connection, ref: str | int) -> dict[str, Any]:
-    """An active person by id, exact name or phone; the message says how to find them."""
-    text = str(ref).strip()
-    if text.isdigit():
-        person = repo.get_person(conn, int(text))
-        if person:
-            if person["removed_at"]:
-                raise ConflictError(
-                    t(
-                        "people.is_removed",
-                        id=person["id"],
-                        name=person["name"],
-                        date=person["removed_at"][:10],
-                    )
-                )
-            return person
-    matches = repo.active_people_named(conn, text) or repo.active_people_with_phone(conn, text)
-    if len(matches) == 1:
-        found = repo.get_person(conn, matches[0]["id"])
-        assert found is not None
-        return found
-    if len(matches) > 1:
-        ids = ", ".join(str(p["id"]) for p in matches)
-        raise NotFoundError(t("people.ambiguous", ref=ref, count=len(matches), ids=ids))
-    raise NotFoundError(t("people.not_found", ref=ref))
 
 
 def _check_not_duplicate(
@@ -460,7 +378,7 @@ def _insert_member(conn: sqlite3.Connection, clean: dict[str, Any], stamp: str) 
 
 def add_member(conn: sqlite3.Connection, raw: dict[str, str]) -> int:
     """Add a person with their roles, grids and skills; returns the new id."""
-    clean, reasons = validate_member(raw, _known_grids(conn), _unit_resolver(conn))
+    clean, reasons = validate_member(raw, refs.known_grids(conn), _unit_resolver(conn))
     _raise_first(reasons)
     stamp = iso(now())
     with db.write(conn):
@@ -486,7 +404,7 @@ def edit_member(
     options = (add_roles, remove_roles, add_grids, remove_grids, add_skills, remove_skills)
     if not fields and not any(options):
         raise InvalidInputError(t("people.nothing_to_change"))
-    known = _known_grids(conn)
+    known = refs.known_grids(conn)
     changes: dict[str, Any] = {}
     reasons: list[str] = []
     parsers: dict[str, Callable[[str], Any]] = {
@@ -509,16 +427,16 @@ def edit_member(
     try:
         roles_in = [parse_role(v) for v in add_roles]
         roles_out = [parse_role(v, "--remove-role") for v in remove_roles]
-        grids_in = [resolve_grid(v, known) for v in add_grids]
-        grids_out = [resolve_grid(v, known) for v in remove_grids]
-    except InvalidInputError as error:
+        grids_in = [refs.grid_number(v, known, "--add-grid") for v in add_grids]
+        grids_out = [refs.grid_number(v, known, "--remove-grid") for v in remove_grids]
+    except (InvalidInputError, NotFoundError) as error:
         reasons.append(error.message)
     _raise_first(reasons)
     skills_in = [s for v in add_skills for s in split_values(v)]
     skills_out = [s for v in remove_skills for s in split_values(v)]
     stamp = iso(now())
     with db.write(conn):
-        person = find_person(conn, ref)
+        person = refs.person(conn, ref)
         pid, name = person["id"], person["name"]
         roles, grids = _serving(conn, pid)
         for role in roles_out:
@@ -576,9 +494,8 @@ def edit_member(
 def remove_member(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
     """Soft removal: the person leaves every list; history still names them."""
     with db.write(conn):
-        text = ref.strip()
-        person = repo.get_person(conn, int(text)) if text.isdigit() else None
-        if person and person["removed_at"]:
+        person = refs.person(conn, ref, removed=True)
+        if person["removed_at"]:
             raise ConflictError(
                 t(
                     "people.already_removed",
@@ -587,7 +504,6 @@ def remove_member(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
                     date=person["removed_at"][:10],
                 )
             )
-        person = find_person(conn, ref)
         stamp = iso(now())
         repo.update_person(conn, person["id"], {"removed_at": stamp})
     open_count = repo.open_assignment_counts(conn).get(person["id"], 0)
@@ -645,7 +561,7 @@ def list_members(
     mobile_party_member: bool = False,
     include_removed: bool = False,
 ) -> list[dict[str, Any]]:
-    grid_number = require_grid(conn, grid)["number"] if grid is not None else None
+    grid_number = refs.grid(conn, grid, "--grid")["number"] if grid is not None else None
     role_key = parse_role(role) if role is not None else None
     found = repo.list_people(
         conn,
@@ -660,17 +576,14 @@ def list_members(
 
 def member_detail(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
     """One person (removed ones too, by id) with their assignments to work orders."""
-    text = ref.strip()
-    person = repo.get_person(conn, int(text)) if text.isdigit() else None
-    if person is None:
-        person = find_person(conn, ref)
+    person = refs.person(conn, ref, removed=True)
     detail = _decorate(conn, [person])[0]
     detail["assignments"] = repo.assignments_of(conn, person["id"])
     return detail
 
 
 def import_spec(conn: sqlite3.Connection) -> ImportSpec:
-    known = _known_grids(conn)
+    known = refs.known_grids(conn)
     resolve_unit = _unit_resolver(conn)
     stamp = iso(now())
 
@@ -773,7 +686,7 @@ def suggest_people(
     skills = [part for value in wanted for part in split_values(value)]
     if not skills:
         raise InvalidInputError(t("people.skill_required"))
-    grid_number = require_grid(conn, grid)["number"] if grid is not None else None
+    grid_number = refs.grid(conn, grid, "--grid")["number"] if grid is not None else None
     candidates = repo.people_with_skill(conn, skills)
     matched = {row["id"]: row["matched"] for row in candidates}
     people = _decorate(conn, candidates)
@@ -794,17 +707,9 @@ def suggest_people(
     return people
 
 
-def _issue(conn: sqlite3.Connection, issue_id: str | int) -> dict[str, Any]:
-    number = parse_count(issue_id, "issue", minimum=1)
-    issue = repo.get_issue(conn, number)
-    if issue is None:
-        raise NotFoundError(t("people.issue_not_found", id=issue_id))
-    return issue
-
-
 def suggest_for_issue(conn: sqlite3.Connection, issue_id: str | int) -> dict[str, Any]:
     """Who can help on a work order: the skills of its category, its grid first."""
-    issue = _issue(conn, issue_id)
+    issue = refs.work_order(conn, issue_id)
     skills = list(CATEGORY_SKILLS.get(issue["category"], CATEGORY_SKILLS["other"]))
     return {
         "issue": issue,
@@ -820,55 +725,14 @@ def assign_person(
     note: str | None = None,
     at: str | datetime | None = None,
 ) -> dict[str, Any]:
-    """Record that a person helps on a work order: an 'assign' event on its timeline."""
-    from beiwen.vocab import ISSUE_STATUSES, display
+    """Record that a person helps on a work order: the `assign` move of the work-order state
+    machine (services/issues.py writes the event), plus the person's open assignments."""
+    from beiwen.services.issues import assign_issue
 
-    moment = parse_datetime(at, "--at") if isinstance(at, str) else (at or now())
-    when = iso(moment)
-    recorded = iso(now())
-    if when > recorded:
-        raise InvalidInputError(t("people.assign_future", at=when))
-    with db.write(conn):
-        issue = _issue(conn, issue_id)
-        if issue["status"] not in ACTIVE_STATUSES:
-            raise ConflictError(
-                t(
-                    "people.issue_finished",
-                    id=issue["id"],
-                    status=display(ISSUE_STATUSES, issue["status"]),
-                )
-            )
-        if when < issue["reported_at"]:
-            raise InvalidInputError(
-                t(
-                    "people.assign_before_report",
-                    at=when,
-                    id=issue["id"],
-                    reported=issue["reported_at"],
-                )
-            )
-        person = find_person(conn, person_ref)
-        if repo.is_assigned(conn, issue["id"], person["id"]):
-            raise ConflictError(
-                t(
-                    "people.already_assigned",
-                    person=person["id"],
-                    name=person["name"],
-                    id=issue["id"],
-                )
-            )
-        event_id = repo.insert_assignment(
-            conn, issue["id"], person["id"], when, note.strip() if note else None, recorded
-        )
-    return {
-        "event_id": event_id,
-        "issue_id": issue["id"],
-        "person_id": person["id"],
-        "name": person["name"],
-        "at": when,
-        "note": note.strip() if note else None,
-        "open_assignments": repo.open_assignment_counts(conn).get(person["id"], 0),
-    }
+    when = iso(at) if isinstance(at, datetime) else at
+    done = assign_issue(conn, issue_id, person_ref, note, when)
+    done["open_assignments"] = repo.open_assignment_counts(conn).get(done["person_id"], 0)
+    return done
 
 
 # --- display helpers shared by the commands -------------------------------------------

@@ -23,6 +23,7 @@ from beiwen.errors import ConflictError, InvalidInputError
 from beiwen.i18n import register, t
 from beiwen.parsing import add_months, iso, month_of, now, parse_count, parse_month, parse_year
 from beiwen.repository import rotation as repo
+from beiwen.services import refs
 from beiwen.vocab import Vocabulary
 
 MAX_MONTHS = 240  # twenty years: more than that is a typo, not a plan
@@ -570,10 +571,8 @@ def rotation_order(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 def history(
     conn: sqlite3.Connection, month: str | None = None, unit_ref: str | None = None
 ) -> list[dict[str, Any]]:
-    from beiwen.services.units import find_unit
-
     wanted_month = parse_month(month, "--month") if month is not None else None
-    unit_id = find_unit(conn, unit_ref)["id"] if unit_ref is not None else None
+    unit_id = refs.unit(conn, unit_ref)["id"] if unit_ref is not None else None
     return repo.history(conn, wanted_month, unit_id)
 
 
@@ -724,12 +723,10 @@ def _require_can_hold(unit: dict[str, Any], month: str) -> None:
 def assign(conn: sqlite3.Connection, month: str, unit_ref: str, note: str | None = None) -> Change:
     """Make `unit_ref` the duty unit of `month` (a council unit; a retired one only for
     months before it retired)."""
-    from beiwen.services.units import find_unit
-
     wanted = parse_month(month, "month")
     text = _clean_note(note)
     with db.write(conn):
-        unit = find_unit(conn, unit_ref)
+        unit = refs.unit(conn, unit_ref)
         _require_can_hold(unit, wanted)
         old = repo.assignment(conn, wanted)
         if old is not None and old["unit_id"] == unit["id"] and text in (None, old["note"]):
@@ -803,14 +800,12 @@ def swap(
 def set_order(conn: sqlite3.Connection, unit_refs: Sequence[str]) -> list[dict[str, Any]]:
     """Put the named units first in the rotation, in the order given; the other active
     members follow in their present order. Turns already planned do not move."""
-    from beiwen.services.units import find_unit
-
     with db.write(conn):
         council = repo.active_council(conn)
         active = {unit["id"] for unit in council}
         named: list[int] = []
         for ref in unit_refs:
-            unit = find_unit(conn, ref)
+            unit = refs.unit(conn, ref)
             if unit["id"] not in active:
                 raise ConflictError(
                     t("rotation.order_not_active", id=unit["id"], name=unit["name"])

@@ -7,7 +7,7 @@ row, so the rules cannot drift between the command line and the roster files.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,27 +15,14 @@ from beiwen import db
 from beiwen.errors import ConflictError, InvalidInputError, NotFoundError
 from beiwen.i18n import register, t
 from beiwen.parsing import iso, now, parse_credit_code, parse_date, parse_phone
-from beiwen.repository import grids as grid_repo
 from beiwen.repository import units as repo
+from beiwen.services import refs
 from beiwen.services.importing import ImportSpec, ImportSummary, run_import
 from beiwen.vocab import ALIASES, MERCHANT_CATEGORIES, UNIT_KINDS, parse_choice
 
 register(
     {
-        "units.not_found": (
-            'unknown unit "{ref}"; find it with: beiwen units list --search TEXT',
-            "找不到单位“{ref}”；可用 beiwen units list --search 关键词 查找",
-        ),
-        "units.ambiguous": (
-            '"{ref}" names {count} units (ids {ids}); use the id or the credit code',
-            "“{ref}”对应 {count} 个单位（编号 {ids}）；请改用编号或信用代码",
-        ),
         "units.required": ("{field}: is required", "{field}：必填"),
-        "units.unknown_grid": (
-            'grid: unknown grid "{grid}"; grids are {grids}, see: beiwen grid list',
-            "grid：网格“{grid}”不存在；现有网格：{grids}，见 beiwen grid list",
-        ),
-        "units.no_grids": ("none yet", "暂无"),
         "units.code_taken": (
             "code: {code} already belongs to unit {id} ({name})",
             "code：信用代码 {code} 已属于单位 {id}（{name}）",
@@ -101,7 +88,7 @@ def _flag(value: str) -> bool:
 
 # How each field of a unit is read; imports call these for every cell, so they are plain
 # module-level functions rather than closures built per row.
-_FIELD_PARSERS: tuple[tuple[str, Callable[[str, set[int]], Any]], ...] = (
+_FIELD_PARSERS: tuple[tuple[str, Callable[[str, Mapping[int, str]], Any]], ...] = (
     ("code", lambda v, _: parse_credit_code(v, "code")),
     ("name", lambda v, _: v),
     ("kind", lambda v, _: parse_choice(UNIT_KINDS, v, "kind", ALIASES["UNIT_KINDS"])),
@@ -111,7 +98,7 @@ _FIELD_PARSERS: tuple[tuple[str, Callable[[str, set[int]], Any]], ...] = (
             MERCHANT_CATEGORIES, v, "category", ALIASES["MERCHANT_CATEGORIES"]
         ),
     ),
-    ("grid", lambda v, grids: _grid(v, grids)),
+    ("grid", lambda v, grids: refs.grid_number(v, grids)),
     ("address", lambda v, _: v),
     ("contact", lambda v, _: v),
     ("phone", lambda v, _: parse_phone(v, "phone")),
@@ -122,7 +109,7 @@ _FIELD_PARSERS: tuple[tuple[str, Callable[[str, set[int]], Any]], ...] = (
 
 def validate_unit(
     raw: dict[str, str],
-    known_grids: set[int],
+    known_grids: Mapping[int, str],
     default_kind: str | None = None,
     partial: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
@@ -141,7 +128,7 @@ def validate_unit(
             continue
         try:
             clean[field] = parse(value, known_grids)
-        except InvalidInputError as error:
+        except (InvalidInputError, NotFoundError) as error:
             reasons.append(error.message)
     if not partial:
         if clean.get("kind") is None:
@@ -161,47 +148,13 @@ def validate_unit(
     return clean, reasons
 
 
-def _grid(value: str, known_grids: set[int]) -> int:
-    text = value.strip().removeprefix("第").removesuffix("网格").strip()
-    if text.isdigit() and int(text) in known_grids:
-        return int(text)
-    shown = ", ".join(str(g) for g in sorted(known_grids)) or t("units.no_grids")
-    raise InvalidInputError(t("units.unknown_grid", grid=value, grids=shown))
-
-
 def _raise_first(reasons: list[str]) -> None:
     if reasons:
         raise InvalidInputError(reasons[0], details=reasons[1:])
 
 
-def find_unit(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
-    """A unit by id, credit code or exact name; the message says how to find it otherwise."""
-    text = ref.strip()
-    if text.isdigit():
-        unit = repo.get_unit(conn, int(text))
-        if unit:
-            return unit
-    if len(text) == 18:
-        unit = repo.unit_by_code(conn, text.upper())
-        if unit:
-            return unit
-    named = repo.units_by_name(conn, text)
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        raise NotFoundError(
-            t(
-                "units.ambiguous",
-                ref=ref,
-                count=len(named),
-                ids=", ".join(str(u["id"]) for u in named),
-            )
-        )
-    raise NotFoundError(t("units.not_found", ref=ref))
-
-
 def add_unit(conn: sqlite3.Connection, raw: dict[str, str]) -> int:
-    clean, reasons = validate_unit(raw, set(grid_repo.grid_numbers(conn)))
+    clean, reasons = validate_unit(raw, refs.known_grids(conn))
     _raise_first(reasons)
     stamp = iso(now())
     with db.write(conn):
@@ -221,10 +174,10 @@ def _check_code_free(conn: sqlite3.Connection, code: str, own_id: int | None) ->
 def edit_unit(conn: sqlite3.Connection, ref: str, raw: dict[str, str]) -> dict[str, Any]:
     if not raw:
         raise InvalidInputError(t("units.nothing_to_change"))
-    clean, reasons = validate_unit(raw, set(grid_repo.grid_numbers(conn)), partial=True)
+    clean, reasons = validate_unit(raw, refs.known_grids(conn), partial=True)
     _raise_first(reasons)
     with db.write(conn):
-        unit = find_unit(conn, ref)
+        unit = refs.unit(conn, ref)
         if clean.get("code"):
             _check_code_free(conn, clean["code"], unit["id"])
         if clean.get("council") and not unit["council"]:
@@ -243,7 +196,7 @@ def edit_unit(conn: sqlite3.Connection, ref: str, raw: dict[str, str]) -> dict[s
 
 def retire_unit(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
     with db.write(conn):
-        unit = find_unit(conn, ref)
+        unit = refs.unit(conn, ref)
         if unit["retired_at"]:
             raise ConflictError(t("units.already_retired", id=unit["id"], name=unit["name"]))
         stamp = iso(now())
@@ -255,6 +208,8 @@ def retire_unit(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
 
 
 def list_units(conn: sqlite3.Connection, **filters: Any) -> list[dict[str, Any]]:
+    if filters.get("grid") is not None:
+        filters["grid"] = refs.grid(conn, filters["grid"], "--grid")["number"]
     if filters.get("kind"):
         filters["kind"] = parse_choice(UNIT_KINDS, filters["kind"], "--kind", ALIASES["UNIT_KINDS"])
     if filters.get("category"):
@@ -265,7 +220,7 @@ def list_units(conn: sqlite3.Connection, **filters: Any) -> list[dict[str, Any]]
 
 
 def import_spec(conn: sqlite3.Connection, default_kind: str | None) -> ImportSpec:
-    known_grids = set(grid_repo.grid_numbers(conn))
+    known_grids = refs.known_grids(conn)
 
     def validate(raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
         clean, reasons = validate_unit(raw, known_grids, default_kind)

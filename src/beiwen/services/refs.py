@@ -1,0 +1,299 @@
+"""The one resolver per kind of reference: what a user (or a file) means by a unit, a grid,
+a work order, a member, a course, a term, a class or an activity.
+
+Every command and every importer resolves through here, so `5`, `第5网格`, `第五网格`,
+`５` and the grid's name mean grid 5 everywhere, `#12` and `12号` mean work order 12
+everywhere, and each kind has one "not found" sentence. A reference made only of digits
+is read by `parsing.whole_number`: full-width digits count, any other Unicode digit
+(`①`, `²`, `٣`) is an InvalidInputError rather than a name to look up or a crash.
+
+Only repositories and parsing are imported, so any service can use this module without
+an import cycle.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Mapping
+
+from beiwen.errors import ConflictError, NotFoundError
+from beiwen.i18n import register, t
+from beiwen.parsing import whole_number
+from beiwen.repository import Row
+from beiwen.repository import activities as activity_repo
+from beiwen.repository import courses as course_repo
+from beiwen.repository import grids as grid_repo
+from beiwen.repository import issues as issue_repo
+from beiwen.repository import people as people_repo
+from beiwen.repository import units as unit_repo
+
+register(
+    {
+        "units.not_found": (
+            'unknown unit "{ref}"; find it with: beiwen units list --search TEXT',
+            "找不到单位“{ref}”；可用 beiwen units list --search 关键词 查找",
+        ),
+        "units.ambiguous": (
+            '"{ref}" names {count} units (ids {ids}); use the id or the credit code',
+            "“{ref}”对应 {count} 个单位（编号 {ids}）；请改用编号或信用代码",
+        ),
+        "grids.not_found": (
+            'unknown grid "{ref}"; grids are {grids}, see: beiwen grid list',
+            "网格“{ref}”不存在；现有网格：{grids}，见 beiwen grid list",
+        ),
+        "refs.no_grids": ("none yet", "暂无"),
+        "issues.not_found": (
+            'unknown work order "{ref}"; find it with: beiwen issue list --search TEXT',
+            "找不到工单“{ref}”；可用 beiwen issue list --search 关键词 查找",
+        ),
+        "people.not_found": (
+            'unknown member "{ref}"; find them with: beiwen grid member list',
+            "找不到人员“{ref}”；可用 beiwen grid member list 查找",
+        ),
+        "people.ambiguous": (
+            '"{ref}" names {count} members (ids {ids}); use the id',
+            "“{ref}”对应 {count} 名人员（编号 {ids}）；请改用编号",
+        ),
+        "people.is_removed": (
+            "member {id} ({name}) was removed on {date}; add them again with: "
+            "beiwen grid member add",
+            "人员 {id}（{name}）已于 {date} 移除；如需恢复请重新添加：beiwen grid member add",
+        ),
+        "courses.not_found": (
+            'unknown course "{ref}"; see: beiwen course list',
+            "找不到课程“{ref}”；见 beiwen course list",
+        ),
+        "courses.term_not_found": (
+            'course "{course}" has no term "{ref}"; its terms are: {terms}. '
+            "Add one with: beiwen course term add",
+            "课程“{course}”没有“{ref}”这一期；现有：{terms}。可用 beiwen course term add 添加",
+        ),
+        "courses.none_yet": ("none yet", "暂无"),
+        "courses.class_not_found": (
+            'unknown class "{ref}"; find its id with: beiwen course class list',
+            "找不到课堂“{ref}”；可用 beiwen course class list 查找编号",
+        ),
+        "activities.not_found": (
+            'unknown activity "{ref}"; find its id with: beiwen activity list',
+            "找不到活动“{ref}”；可用 beiwen activity list 查找编号",
+        ),
+    }
+)
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+_LARGEST_ID = 2**63 - 1
+
+
+def number(ref: str | int, field: str = "value") -> int | None:
+    """The id a reference made only of digits means (`12`, `１２`), else None (a name).
+
+    `①`, `²` or `٣` are digits to Python but not to us: InvalidInputError, never a crash.
+    """
+    if isinstance(ref, int):
+        return ref
+    text = ref.strip()
+    if not text.isdigit():  # `①号店` is a name; only an all-digit text is a number
+        return None
+    found = whole_number(text, field)
+    # Beyond SQLite's 64-bit integers no row can have the id: "not found", not a crash.
+    return found if found is not None and found <= _LARGEST_ID else None
+
+
+_CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+_CHINESE_DIGITS |= {"八": 8, "九": 9}
+_CHINESE_NUMBER = re.compile(
+    r"(?:(?P<hundreds>[一二两三四五六七八九])百)?"
+    r"(?:零?(?P<tens>[一二两三四五六七八九])?(?P<ten>十))?"
+    r"零?(?P<ones>[一二三四五六七八九])?"
+)
+
+
+def chinese_number(text: str) -> int | None:
+    """`五` -> 5, `十一` -> 11, `二十` -> 20, `一百零五` -> 105; None for anything else."""
+    match = _CHINESE_NUMBER.fullmatch(text)
+    if not match or not text:
+        return None
+    digit = _CHINESE_DIGITS.get
+    value = (digit(match["hundreds"] or "", 0)) * 100
+    if match["ten"]:
+        value += (digit(match["tens"] or "", 1)) * 10
+    value += digit(match["ones"] or "", 0)
+    return value or None
+
+
+# --- grids ---------------------------------------------------------------------------------
+
+
+def known_grids(conn: sqlite3.Connection) -> dict[int, str]:
+    """Grid number -> name: load once, then resolve many rows with `grid_number`."""
+    return grid_repo.grid_names(conn)
+
+
+def grid_form(ref: str, field: str = "grid") -> int | None:
+    """The number in `5`, `５`, `第5网格`, `5网格`, `第五网格`, `5号网格`; None if no number."""
+    core = ref.strip().removeprefix("第").removesuffix("网格").strip().removesuffix("号").strip()
+    if not core:
+        return None
+    found = number(core, field)
+    return found if found is not None else chinese_number(core)
+
+
+def grid_number(ref: str | int, known: Mapping[int, str], field: str = "grid") -> int:
+    """The grid `ref` names among `known`: a number form (see `grid_form`) or a grid's name."""
+    found = ref if isinstance(ref, int) else grid_form(ref, field)
+    if found is not None and found in known:
+        return found
+    text = str(ref).strip()
+    for grid_no, name in known.items():
+        if name == text:
+            return grid_no
+    shown = ", ".join(str(n) for n in known) or t("refs.no_grids")
+    raise NotFoundError(t("grids.not_found", ref=ref, grids=shown))
+
+
+def grid(conn: sqlite3.Connection, ref: str | int, field: str = "grid") -> Row:
+    """The grid row `ref` names (see `grid_number` for the forms)."""
+    found = grid_repo.get_grid(conn, grid_number(ref, known_grids(conn), field))
+    assert found is not None
+    return found
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+def unit(conn: sqlite3.Connection, ref: str | int, field: str = "unit") -> Row:
+    """A unit by id, credit code or exact name; the message says how to find it otherwise."""
+    text = str(ref).strip()
+    unit_id = number(text, field)
+    if unit_id is not None:
+        found = unit_repo.get_unit(conn, unit_id)
+        if found:
+            return found
+    if len(text) == 18:
+        found = unit_repo.unit_by_code(conn, text.upper())
+        if found:
+            return found
+    named = unit_repo.units_by_name(conn, text)
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        ids = ", ".join(str(u["id"]) for u in named)
+        raise NotFoundError(t("units.ambiguous", ref=ref, count=len(named), ids=ids))
+    raise NotFoundError(t("units.not_found", ref=ref))
+
+
+# --- work orders ---------------------------------------------------------------------------
+
+
+def work_order_number(ref: str | int, field: str = "work order") -> int | None:
+    """The number in `12`, `#12`, `＃12`, `12号`, `12 号`, `１２`; None if there is none."""
+    if isinstance(ref, int):
+        return ref if ref > 0 else None
+    text = ref.strip().removeprefix("#").removeprefix("＃").removesuffix("号").strip()
+    found = number(text, field) if text else None
+    return found if found is not None and found > 0 else None
+
+
+def work_order(conn: sqlite3.Connection, ref: str | int, field: str = "work order") -> Row:
+    """A work order by its number (see `work_order_number` for the forms)."""
+    issue_id = work_order_number(ref, field)
+    found = issue_repo.get_issue(conn, issue_id) if issue_id is not None else None
+    if found is None:
+        raise NotFoundError(t("issues.not_found", ref=ref))
+    return found
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+def person(
+    conn: sqlite3.Connection, ref: str | int, *, removed: bool = False, field: str = "member"
+) -> Row:
+    """A member by id, exact name or phone. Names and phones find active members only; an
+    id finds a removed member too when `removed`, else it is a clear error."""
+    text = str(ref).strip()
+    person_id = number(text, field)
+    if person_id is not None:
+        found = people_repo.get_person(conn, person_id)
+        if found:
+            if found["removed_at"] and not removed:
+                raise ConflictError(
+                    t(
+                        "people.is_removed",
+                        id=found["id"],
+                        name=found["name"],
+                        date=found["removed_at"][:10],
+                    )
+                )
+            return found
+    matches = people_repo.active_people_named(conn, text) or people_repo.active_people_with_phone(
+        conn, text
+    )
+    if len(matches) == 1:
+        found = people_repo.get_person(conn, matches[0]["id"])
+        assert found is not None
+        return found
+    if len(matches) > 1:
+        ids = ", ".join(str(p["id"]) for p in matches)
+        raise NotFoundError(t("people.ambiguous", ref=ref, count=len(matches), ids=ids))
+    raise NotFoundError(t("people.not_found", ref=ref))
+
+
+# --- courses, terms, classes, activities ---------------------------------------------------
+
+
+def course(conn: sqlite3.Connection, ref: str | int, field: str = "course") -> Row:
+    """A course by id or exact name."""
+    text = str(ref).strip()
+    course_id = number(text, field)
+    if course_id is not None:
+        found = course_repo.get_course(conn, course_id)
+        if found:
+            return found
+    found = course_repo.course_by_name(conn, text)
+    if found:
+        return found
+    raise NotFoundError(t("courses.not_found", ref=ref))
+
+
+def term(conn: sqlite3.Connection, of_course: Row, ref: str | int, field: str = "term") -> Row:
+    """A term of `of_course` by name, else by id."""
+    text = str(ref).strip()
+    found = course_repo.term_by_name(conn, of_course["id"], text)
+    if found:
+        return found
+    term_id = number(text, field)
+    if term_id is not None:
+        found = course_repo.get_term(conn, term_id)
+        if found and found["course_id"] == of_course["id"]:
+            return found
+    names = ", ".join(row["name"] for row in course_repo.terms_of(conn, of_course["id"]))
+    raise NotFoundError(
+        t(
+            "courses.term_not_found",
+            course=of_course["name"],
+            ref=ref,
+            terms=names or t("courses.none_yet"),
+        )
+    )
+
+
+def course_class(conn: sqlite3.Connection, ref: str | int, field: str = "class") -> Row:
+    """A class (one session of a course) by id."""
+    class_id = number(ref, field)
+    found = course_repo.get_class(conn, class_id) if class_id is not None else None
+    if found is None:
+        raise NotFoundError(t("courses.class_not_found", ref=ref))
+    return found
+
+
+def activity(conn: sqlite3.Connection, ref: str | int, field: str = "activity") -> Row:
+    """An activity by id."""
+    activity_id = number(ref, field)
+    found = activity_repo.get_activity(conn, activity_id) if activity_id is not None else None
+    if found is None:
+        raise NotFoundError(t("activities.not_found", ref=ref))
+    return found
