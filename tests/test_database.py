@@ -400,12 +400,13 @@ def test_check_reports_a_broken_reference_and_exits_1(ready: Cli) -> None:
     result = ready.fails("db", "check")
     assert result.stdout == ""
     assert result.stderr == (
-        "Error: the database has 1 problem(s); restore from a backup (see README) or run: "
-        "beiwen doctor\n"
+        "Error: the database has 1 problem(s); run: beiwen doctor (it says what to fix, or "
+        "to restore a backup with: beiwen db restore BACKUP.db)\n"
         "foreign key: units row 7 points to a missing grids\n"
     )
     assert ready.fails("db", "check", lang="zh").stderr == (
-        "Error: 数据库有 1 个问题；请从备份恢复（见 README）或运行：beiwen doctor\n"
+        "Error: 数据库有 1 个问题；请运行：beiwen doctor（它会说明如何修复，"
+        "或用 beiwen db restore 备份.db 从备份恢复）\n"
         "外键：units 表第 7 行引用的 grids 不存在\n"
     )
 
@@ -501,3 +502,32 @@ def test_a_lock_held_too_long_is_one_line_saying_to_try_again(
     assert translate(KeyboardInterrupt()) == 130
     assert capsys.readouterr().err == "Error: interrupted; nothing was written\n"
     assert translate(ValueError("a bug")) is None  # bugs keep their traceback
+
+
+# --- the one transaction helper ---------------------------------------------------------
+
+
+def test_write_nests_the_outer_block_owns_the_commit_and_dry_run_rolls_back(ready: Cli) -> None:
+    from beiwen.db import open_db, write
+
+    conn = open_db(ready.db)
+    count = "SELECT count(*) FROM grids"
+    with write(conn):
+        conn.execute("INSERT INTO grids (number, name, created_at) VALUES (7, '第7网格', '')")
+        with pytest.raises(ValueError), write(conn):
+            conn.execute("INSERT INTO grids (number, name, created_at) VALUES (8, '第8网格', '')")
+            raise ValueError("the inner block fails")
+        with write(conn):  # an inner block that succeeds is not committed on its own ...
+            conn.execute("INSERT INTO grids (number, name, created_at) VALUES (9, '第9网格', '')")
+        assert conn.in_transaction  # ... the outer block still holds the transaction
+    assert [n for (n,) in conn.execute("SELECT number FROM grids WHERE number > 6")] == [7, 9]
+    with write(conn, dry_run=True):
+        conn.execute("DELETE FROM grids")
+        assert conn.execute(count).fetchone()[0] == 0
+    assert conn.execute(count).fetchone()[0] == 8
+    with write(conn):
+        with write(conn, dry_run=True):
+            conn.execute("DELETE FROM grids WHERE number = 7")
+        conn.execute("DELETE FROM grids WHERE number = 9")
+    assert conn.execute(count).fetchone()[0] == 7
+    conn.close()

@@ -300,8 +300,26 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None) -> None:
 
 
 @contextmanager
-def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One BEGIN IMMEDIATE transaction: all of the block is written, or none of it."""
+def write(conn: sqlite3.Connection, *, dry_run: bool = False) -> Iterator[sqlite3.Connection]:
+    """One BEGIN IMMEDIATE transaction: all of the block is written, or none of it.
+
+    Nested inside another `write`, the block is a savepoint and the outer call owns the
+    commit: a failing inner block is undone alone, and nothing is final before the outer
+    block ends. With `dry_run` the block runs in full and is then rolled back (an import's
+    --dry-run): every check and every write happens, none of it stays.
+    """
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT beiwen_write")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO beiwen_write")
+            conn.execute("RELEASE beiwen_write")
+            raise
+        if dry_run:
+            conn.execute("ROLLBACK TO beiwen_write")
+        conn.execute("RELEASE beiwen_write")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -309,7 +327,7 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
+    conn.execute("ROLLBACK" if dry_run else "COMMIT")
 
 
 def backup(conn: sqlite3.Connection, destination: Path) -> dict[str, int]:
@@ -331,7 +349,7 @@ def backup(conn: sqlite3.Connection, destination: Path) -> dict[str, int]:
         conn.execute("BEGIN")  # one snapshot: the copy and the counts see the same rows
         try:
             source_counts = table_counts(conn)
-            target = sqlite3.connect(temp, isolation_level=None)
+            target = plain_connection(temp)
             try:
                 conn.backup(target)
                 problems = [row[0] for row in target.execute("PRAGMA integrity_check")]
@@ -359,7 +377,7 @@ def copy_into_place(source: sqlite3.Connection, path: Path, when: datetime) -> R
     kept_as: Path | None = None
     with staged_path(path, "database") as temp:
         create_private_file(temp)
-        target = sqlite3.connect(temp, isolation_level=None)
+        target = plain_connection(temp)
         try:
             source.backup(target)
             copied = table_counts(target)
@@ -376,6 +394,13 @@ def copy_into_place(source: sqlite3.Connection, path: Path, when: datetime) -> R
                     # A -wal left beside the restored file would be replayed into it.
                     os.replace(sidecar, kept_as.with_name(kept_as.name + suffix))
     return Restored(counts=counts, kept_as=kept_as)
+
+
+def plain_connection(path: Path | str) -> sqlite3.Connection:
+    """A bare connection to a file beiwen is writing whole (a backup's copy, a restore's
+    staged file) or to ":memory:" (doctor's copy for the CHECK constraints): no pragmas,
+    no migrations, nothing of the user's database."""
+    return sqlite3.connect(path, isolation_level=None)
 
 
 def table_counts(conn: sqlite3.Connection) -> dict[str, int]:

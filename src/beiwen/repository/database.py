@@ -23,7 +23,9 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
     problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
     if problems or not getattr(conn, "read_only", False):
         return problems
-    copy = sqlite3.connect(":memory:")
+    from beiwen.db import plain_connection
+
+    copy = plain_connection(":memory:")
     try:
         conn.backup(copy)
         return [row[0] for row in copy.execute("PRAGMA integrity_check") if row[0] != "ok"]

@@ -2,7 +2,7 @@
 
 A file is read row by row (never held whole), each row is mapped through the header
 aliases, validated by the importer's own row validator, checked for duplicate keys within
-the file, and written inside ONE BEGIN IMMEDIATE transaction. The transaction commits only
+the file, and written inside ONE transaction (`db.write`). The transaction commits only
 when the file is clean (or with --skip-invalid, after the rejects file is written), so a
 failed or killed import leaves the database exactly as it was. Memory stays flat: only the
 keys seen so far and the bad rows are kept.
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from beiwen.db import write
 from beiwen.errors import ImportRejectedError, InvalidInputError
 from beiwen.i18n import register, t
 from beiwen.io.files import check_target, protect
@@ -203,8 +204,7 @@ def _import_rows(
     # A large import touches index pages all over the file; with SQLite's default 2 MiB cache
     # they are spilled to the WAL and read back again and again. 32 MiB keeps them in memory.
     conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with write(conn, dry_run=dry_run):
         for line, cells in table.rows:
             seen += 1
             problems = _row_problems(line, cells, width, mapping, table.header)
@@ -250,16 +250,8 @@ def _import_rows(
                 t("import.rejected", path=path, bad=summary.rejected, total=seen),
                 details=summary.errors,
             )
-        if dry_run:
-            conn.execute("ROLLBACK")
-            return summary
-        if skip_invalid and rejects is not None and bad_rows:
-            write_rejects(rejects, table.header, bad_rows)
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
+        if skip_invalid and rejects is not None and bad_rows and not dry_run:
+            write_rejects(rejects, table.header, bad_rows)  # before the commit, never after
     return summary
 
 
