@@ -312,7 +312,10 @@ def test_class_show_masks_phones_unless_asked(studio: Cli) -> None:
     masked = studio.ok("course", "class", "show", "1").stdout
     assert "138****5678" in masked and "13812345678" not in masked
     assert "13812345678" in studio.ok("course", "class", "show", "1", "--show-pii").stdout
-    shown = json_of(studio, "course", "class", "show", "1")
+    # Attendees are people: masked in JSON too (beiwen.privacy), whole with --show-pii.
+    masked_json = json_of(studio, "course", "class", "show", "1")
+    assert [a["phone"] for a in masked_json["attendees"]] == ["138****5678", ""]
+    shown = json_of(studio, "course", "class", "show", "1", "--show-pii")
     assert [(a["name"], a["phone"]) for a in shown["attendees"]] == [
         ("张三", "13812345678"),
         ("李四", ""),
@@ -434,7 +437,7 @@ def test_attend_from_roster_file(studio: Cli, tmp_path: Path) -> None:
     assert f"{roster}: read as GB18030" in result.stderr
     again = studio.ok("course", "attend", "1", "--file", str(roster))
     assert again.stdout == "class 1: 0 added, 2 already on the roster; attendance 2\n"
-    shown = json_of(studio, "course", "class", "show", "1")
+    shown = json_of(studio, "course", "class", "show", "1", "--show-pii")
     assert [(a["name"], a["phone"]) for a in shown["attendees"]] == [
         ("张三", "13812345678"),
         ("李四", ""),
@@ -455,7 +458,7 @@ def test_attend_file_is_all_or_nothing_with_line_numbers(studio: Cli, tmp_path: 
         "line 3: name: is required",
         'line 4: phone: "555" is not a phone number; use an 11-digit mobile (13812345678) '
         "or a landline with area code (023-68281234)",
-        'line 5: name: "张三:13812345678" already appears on line 2',
+        'line 5: name: "张三:138****5678" already appears on line 2',
     ]
     assert classes(studio)[0]["roster"] == 0
     wrong = tmp_path / "wrong.csv"

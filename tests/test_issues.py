@@ -82,14 +82,15 @@ def add(
 
 def details(cli: Cli, issue_id: int) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(
-        cli.ok("issue", "show", str(issue_id), "--format", "json").stdout
+        # Reporters are people (beiwen.privacy): their phone is whole only with --show-pii.
+        cli.ok("issue", "show", str(issue_id), "--format", "json", "--show-pii").stdout
     )
     return data
 
 
 def listed(cli: Cli, *filters: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = json.loads(
-        cli.ok("issue", "list", *filters, "--format", "json").stdout
+        cli.ok("issue", "list", *filters, "--format", "json", "--show-pii").stdout
     )
     return rows
 

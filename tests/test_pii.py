@@ -126,3 +126,27 @@ def test_show_pii_reveals_resident_ids(demo: Cli) -> None:
     revealed = demo.ok("grid", "member", "show", str(person), "--show-pii").stdout
     assert [p for p in personal_data(default) if len(p) == 18] == []
     assert [p for p in personal_data(revealed) if len(p) == 18]
+
+
+# Units' phones are an organisation's contact line, whole in JSON and CSV; every other record
+# with a phone or ID number is a person's, masked in every view (beiwen.privacy.POLICY).
+ORGANISATIONS = {"units"}
+
+
+@pytest.mark.parametrize(("path", "command"), SCANNED, ids=[" ".join(p) for p, _ in SCANNED])
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_json_and_csv_views_hide_peoples_data(
+    demo: Cli, path: tuple[str, ...], command: Any, fmt: str
+) -> None:
+    if "--format" not in options(command) or path[0] in ORGANISATIONS:
+        pytest.skip("no such view of people")
+    for args in invocations(demo, path, command):
+        result = demo(*args, "--format", fmt)
+        if result.exit_code == 1 and "--format" in result.stderr:
+            pytest.skip(f"{' '.join(path)} has no {fmt} format")
+        assert result.exit_code == 0, (args, result.stderr)
+        shown = personal_data(result.stdout + result.stderr)
+        assert shown == [], f"{' '.join(args)} --format {fmt} shows {shown[:3]}"
+        if "--show-pii" in options(command) and MASKED.search(result.stdout):
+            revealed = demo.ok(*args, "--format", fmt, "--show-pii")
+            assert personal_data(revealed.stdout), f"{' '.join(args)} --show-pii shows nothing"

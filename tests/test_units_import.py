@@ -759,10 +759,15 @@ def test_bad_json_rosters(ready: Cli, tmp_path: Path, content: str, message: str
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from("'=+-@\t\r a店"), max_size=8) | st.text(max_size=8))
+@given(
+    st.text(alphabet=st.sampled_from("'=+-@\t\r a店＝＋－＠\u3000\n"), max_size=8)
+    | st.text(max_size=8)
+)
 def test_neutralising_is_undone_exactly_by_the_importer(value: str) -> None:
     exported = neutralise(value)
     assert not exported.startswith(("=", "+", "-", "@", "\t", "\r"))
+    # Nor after white space, nor in the full-width forms spreadsheets also run.
+    assert not exported.lstrip().startswith(("=", "+", "-", "@", "＝", "＋", "－", "＠"))
     assert unneutralise(exported) == value
 
 

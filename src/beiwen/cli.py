@@ -33,8 +33,10 @@ install_light_params()
 
 
 def print_error(message: str, details: list[str] | None = None) -> None:
+    from beiwen.render import printable  # light: rich loads only for tables
+
     lines = [f"Error: {message}", *(details or [])]
-    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.write(printable("\n".join(lines)) + "\n")
     sys.stderr.flush()
 
 

@@ -340,9 +340,9 @@ register(
             "{field}：{value} 应为 17 位数字加一位数字或 X",
         ),
         "parse.id_number_birth": (
-            '{field}: {value} has no real birth date in positions 7-14 ("{birth}"); '
-            "check the number",
-            "{field}：{value} 第 7-14 位“{birth}”不是有效的出生日期；请核对号码",
+            # Not the digits themselves: a birth date is personal data too (beiwen.privacy).
+            "{field}: {value} has no real birth date in positions 7-14; check the number",
+            "{field}：{value} 第 7-14 位不是有效的出生日期；请核对号码",
         ),
         "parse.id_number_check": (
             '{field}: {value} fails the GB 11643 check (last character should be "{expected}"); '

@@ -88,10 +88,13 @@ def in_message(field: str, value: str | None) -> str:
 
 
 def parse_person_phone(value: str, field: str = "phone") -> str:
-    """`parsing.parse_phone` for a person's phone: the error shows the number masked."""
+    """`parsing.parse_phone` for a person's phone: the error shows the number masked once it
+    has as many digits as a phone (8), so that "12345" still shows what is wrong with it."""
     try:
         return parse_phone(value, field)
-    except InvalidInputError:
-        raise InvalidInputError(
-            t("parse.phone", field=field, value=in_message("phone", value.strip()))
-        ) from None
+    except InvalidInputError as error:
+        typed = value.strip()
+        if sum(c.isdigit() for c in typed) < 8:
+            raise
+        shown = in_message("phone", typed)
+        raise InvalidInputError(t("parse.phone", field=field, value=shown)) from error

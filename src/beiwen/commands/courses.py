@@ -419,13 +419,14 @@ def course_class_show(
 ) -> None:
     """Show a class and its roster of attendees."""
     from beiwen.i18n import label
-    from beiwen.parsing import mask_phone
-    from beiwen.render import Column, build_table, cell, check_format, record, show, to_json
+    from beiwen.privacy import private_rows
+    from beiwen.render import Column, build_table, check_format, record, show, to_json
     from beiwen.services.courses import class_detail
     from beiwen.vocab import CLASS_STATUSES, display
 
     fmt = check_format(fmt, ("table", "json"))
     found = class_detail(connect(ctx), ref)
+    found["attendees"] = private_rows("attendee", found["attendees"], fmt, show_pii)
     if fmt == "json":
         sys.stdout.write(to_json(found) + "\n")
         return
@@ -453,7 +454,7 @@ def course_class_show(
                 found["attendees"],
                 [
                     Column("name", H_NAME),
-                    Column("phone", H_PHONE, cell if show_pii else mask_phone),
+                    Column("phone", H_PHONE),
                 ],
                 title=label(("Roster", "签到名单")),
             )

@@ -98,17 +98,11 @@ def _join(values: Any) -> str:
     return "、".join(str(v) for v in values) if values else ""
 
 
-def _private(person: dict[str, Any], show_pii: bool) -> dict[str, Any]:
-    """Phones and ID numbers masked in every format unless --show-pii."""
-    if show_pii:
-        return person
-    from beiwen.parsing import mask_id_number, mask_phone
+def _private(person: dict[str, Any], show_pii: bool, fmt: str) -> dict[str, Any]:
+    """A member as `fmt` may show them (beiwen.privacy: masked in every view)."""
+    from beiwen.privacy import private_row
 
-    return {
-        **person,
-        "phone": mask_phone(person.get("phone")) or None,
-        "id_number": mask_id_number(person.get("id_number")) or None,
-    }
+    return private_row("member", person, fmt, show_pii)
 
 
 def _flat(person: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +161,7 @@ def _emit_people(
     from beiwen.render import emit
     from beiwen.services.people import display_grids, display_roles
 
-    shown = [_private(person, show_pii) for person in people]
+    shown = [_private(person, show_pii, fmt) for person in people]
     if fmt == "csv":
         shown = [_flat(person) for person in shown]
     elif fmt == "table":
@@ -258,11 +252,10 @@ def grid_show(
     """Show a grid: its branch, people by role, units and merchants, open work orders."""
     from rich.console import Group
     from rich.table import Table
-    from rich.text import Text
 
     from beiwen.i18n import label
-    from beiwen.parsing import mask_phone
-    from beiwen.render import check_format, record, show, to_json
+    from beiwen.privacy import private_rows
+    from beiwen.render import check_format, record, show, text, to_json
     from beiwen.services.grids import grid_detail
     from beiwen.services.people import PERSON_ROLES, display_role
     from beiwen.vocab import ISSUE_CATEGORIES, ISSUE_STATUSES, MERCHANT_CATEGORIES, UNIT_KINDS
@@ -270,24 +263,24 @@ def grid_show(
 
     fmt = check_format(fmt, ("table", "json"))
     grid = grid_detail(connect(ctx), number)
-    if not show_pii:
-        for group in grid["people_by_role"].values():
-            for person in group:
-                person["phone"] = mask_phone(person["phone"]) or None
+    grid["people_by_role"] = {
+        role: private_rows("member", group, fmt, show_pii)
+        for role, group in grid["people_by_role"].items()
+    }
     if fmt == "json":
         sys.stdout.write(to_json(grid) + "\n")
         return
 
     def table(title: str, headings: list[tuple[str, str]], rows: list[list[Any]]) -> Any:
         if not rows:
-            return Text(f"{title}: {t('render.none')}")
+            return text(f"{title}: {t('render.none')}")
         # The title on its own line: a narrow table would wrap a table title.
         built = Table()
         for heading in headings:
-            built.add_column(label(heading))
+            built.add_column(text(label(heading)))
         for row in rows:
-            built.add_row(*(Text("" if value is None else str(value)) for value in row))
-        return Group(Text(title), built)
+            built.add_row(*(text(value) for value in row))
+        return Group(text(title), built)
 
     show(
         record(
@@ -526,7 +519,7 @@ def grid_member_show(
     from beiwen.vocab import ISSUE_STATUSES, display
 
     fmt = check_format(fmt, ("table", "json"))
-    detail = _private(member_detail(connect(ctx), person), show_pii)
+    detail = _private(member_detail(connect(ctx), person), show_pii, fmt)
     if fmt == "json":
         sys.stdout.write(to_json(detail) + "\n")
         return

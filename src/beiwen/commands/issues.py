@@ -383,8 +383,10 @@ def issue_list(
         bool, typer.Option("--all", help="Include cancelled orders (hidden by default).")
     ] = False,
     fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
+    show_pii: Annotated[bool, typer.Option("--show-pii", help=SHOW_PII_HELP)] = False,
 ) -> None:
     """List work orders, oldest report first (cancelled ones only with --all)."""
+    from beiwen.privacy import private_rows
     from beiwen.render import check_format, emit
     from beiwen.services.issues import list_issues
 
@@ -400,7 +402,7 @@ def issue_list(
         search=search,
         include_cancelled=all_,
     )
-    emit(found, fmt, _list_columns())
+    emit(private_rows("reporter", found, fmt, show_pii), fmt, _list_columns())
 
 
 def _hours(value: float | None) -> str:
@@ -415,7 +417,7 @@ def issue_show(
     show_pii: Annotated[bool, typer.Option("--show-pii", help=SHOW_PII_HELP)] = False,
 ) -> None:
     """Show a work order: its details, its departments and its whole timeline."""
-    from beiwen.parsing import mask_phone
+    from beiwen.privacy import private_row
     from beiwen.render import Column, build_table, check_format, record, show, to_json
     from beiwen.services.issues import issue_details
     from beiwen.vocab import (
@@ -428,7 +430,7 @@ def issue_show(
     )
 
     fmt = check_format(fmt, ("table", "json"))
-    issue = issue_details(connect(ctx), ref)
+    issue = private_row("reporter", issue_details(connect(ctx), ref), fmt, show_pii)
     if fmt == "json":
         sys.stdout.write(to_json(issue) + "\n")
         return
@@ -443,7 +445,7 @@ def issue_show(
                 (H_GRID, grid),
                 (H_UNIT, issue["unit_name"]),
                 (H_REPORTER, issue["reporter"]),
-                (H_PHONE, issue["phone"] if show_pii else mask_phone(issue["phone"])),
+                (H_PHONE, issue["phone"]),
                 (H_STATUS, display(ISSUE_STATUSES, issue["status"])),
                 (H_REPORTED, _local(issue["reported_at"])),
                 (H_DUE, _local(issue["due_at"])),

@@ -144,11 +144,11 @@ def _entry_columns() -> list[Any]:
 
 
 def _unit_text(entry: dict[str, Any]) -> Text:
-    from rich.text import Text
+    from beiwen.render import text
 
     if entry["unit_id"] is None:
-        return Text(t("rotation.gap"), style=GAP_STYLE)
-    return Text(entry["unit"])
+        return text(t("rotation.gap"), style=GAP_STYLE)
+    return text(entry["unit"])
 
 
 def _month_name(month: str) -> str:
@@ -161,6 +161,8 @@ def _year_grid(year: str, entries: list[dict[str, Any]]) -> Table:
     """A year as four quarters (rows) of three months (columns)."""
     from rich.table import Table
     from rich.text import Text
+
+    from beiwen.render import printable
 
     table = Table(
         title=t("rotation.title", span=year),
@@ -181,7 +183,7 @@ def _year_grid(year: str, entries: list[dict[str, Any]]) -> Table:
             cell.append("\n")
             cell.append_text(_unit_text(entry))
             if entry["note"]:
-                cell.append("\n" + entry["note"], style="dim")
+                cell.append("\n" + printable(entry["note"]), style="dim")
             cells.append(cell)
         table.add_row(*cells)
     return table
@@ -193,6 +195,7 @@ def _month_list(entries: list[dict[str, Any]]) -> Table:
     from rich.text import Text
 
     from beiwen.i18n import label
+    from beiwen.render import text
 
     span = f"{entries[0]['month']} - {entries[-1]['month']}"
     table = Table(title=t("rotation.title", span=span), title_justify="left")
@@ -206,7 +209,7 @@ def _month_list(entries: list[dict[str, Any]]) -> Table:
             Text(f"{month[:4]} {t('rotation.quarter', number=quarter)}"),
             Text(month),
             _unit_text(entry),
-            Text(entry["note"] or ""),
+            text(entry["note"]),
             end_section=last_of_quarter,
         )
     return table
@@ -217,6 +220,7 @@ def _counts_table(counts: list[dict[str, Any]]) -> Table:
     from rich.text import Text
 
     from beiwen.i18n import label
+    from beiwen.render import text
 
     table = Table(title=t("rotation.counts_title"), title_justify="left", show_footer=True)
     table.add_column(label(H_POSITION), justify="right")
@@ -225,7 +229,7 @@ def _counts_table(counts: list[dict[str, Any]]) -> Table:
     table.add_column(label(H_MONTHS), justify="right", footer=Text(str(total)))
     for row in counts:
         name = row["unit"] if row["active"] else t("rotation.inactive", unit=row["unit"])
-        table.add_row(Text(str(row["position"] or "")), Text(name), Text(str(row["months"])))
+        table.add_row(Text(str(row["position"] or "")), text(name), Text(str(row["months"])))
     return table
 
 
@@ -400,7 +404,7 @@ def rotation_current(
     from rich.text import Text
 
     from beiwen.i18n import label
-    from beiwen.render import check_format, show, to_json
+    from beiwen.render import check_format, show, text, to_json
     from beiwen.services.rotation import current
 
     fmt = check_format(fmt, ("table", "json"))
@@ -416,7 +420,7 @@ def rotation_current(
             Text(t(key), style="bold"),
             Text(entry["month"]),
             _unit_text(entry),
-            Text(entry["note"] or ""),
+            text(entry["note"]),
         )
     show(table)
 

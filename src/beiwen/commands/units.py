@@ -52,7 +52,7 @@ H_RETIRED = ("Retired", "退出时间")
 
 
 def _columns(show_pii: bool) -> list[Any]:
-    from beiwen.parsing import mask_phone
+    from beiwen.privacy import shown
     from beiwen.render import Column, cell
     from beiwen.vocab import MERCHANT_CATEGORIES, UNIT_KINDS, display
 
@@ -64,7 +64,8 @@ def _columns(show_pii: bool) -> list[Any]:
         Column("category", H_CATEGORY, lambda v: display(MERCHANT_CATEGORIES, v)),
         Column("grid", H_GRID, justify="right"),
         Column("contact", H_CONTACT),
-        Column("phone", H_PHONE, (lambda v: cell(v)) if show_pii else mask_phone),
+        # JSON and CSV rows carry the phone whole (beiwen.privacy: a unit's contact line).
+        Column("phone", H_PHONE, lambda v: cell(shown("unit", "phone", v, "table", show_pii))),
         Column("council", H_COUNCIL, lambda v: cell(bool(v))),
     ]
 
@@ -175,7 +176,7 @@ def units_show(
     show_pii: Annotated[bool, typer.Option("--show-pii", help=SHOW_PII_HELP)] = False,
 ) -> None:
     """Show one unit."""
-    from beiwen.parsing import mask_phone
+    from beiwen.privacy import shown
     from beiwen.render import check_format, record, show, to_json
     from beiwen.services import refs
     from beiwen.vocab import MERCHANT_CATEGORIES, UNIT_KINDS, display
@@ -196,7 +197,7 @@ def units_show(
                 (H_GRID, unit["grid"]),
                 (H_ADDRESS, unit["address"]),
                 (H_CONTACT, unit["contact"]),
-                (H_PHONE, unit["phone"] if show_pii else mask_phone(unit["phone"])),
+                (H_PHONE, shown("unit", "phone", unit["phone"], "table", show_pii)),
                 (H_OPENED, unit["opened"]),
                 (H_COUNCIL, bool(unit["council"])),
                 (H_RETIRED, unit["retired_at"]),

@@ -25,10 +25,10 @@ from beiwen.parsing import (
     parse_count,
     parse_date,
     parse_datetime,
-    parse_phone,
     parse_time,
     parse_weekday,
 )
+from beiwen.privacy import in_message, parse_person_phone
 from beiwen.repository import Row
 from beiwen.repository import courses as repo
 from beiwen.repository import units as unit_repo
@@ -575,7 +575,7 @@ def parse_attendee(value: str) -> tuple[str, str]:
     name = name.strip()
     if not name:
         raise InvalidInputError(t("courses.bad_person", value=value))
-    return name, parse_phone(phone, "phone") if phone.strip() else ""
+    return name, parse_person_phone(phone, "phone") if phone.strip() else ""
 
 
 def _attendable(conn: sqlite3.Connection, ref: str) -> Row:
@@ -664,7 +664,7 @@ def roster_spec(conn: sqlite3.Connection, class_id: int) -> ImportSpec:
             reasons.append(t("courses.required", field="name"))
         if raw.get("phone", "").strip():
             try:
-                clean["phone"] = parse_phone(raw["phone"], "phone")
+                clean["phone"] = parse_person_phone(raw["phone"], "phone")
             except InvalidInputError as error:
                 reasons.append(error.message)
         return clean, reasons
@@ -673,13 +673,22 @@ def roster_spec(conn: sqlite3.Connection, class_id: int) -> ImportSpec:
         shown = f"{clean['name']}:{clean['phone']}" if clean["phone"] else clean["name"]
         return ("name", shown)
 
+    def shown_key(clean: Row) -> str:
+        phone = in_message("phone", clean["phone"])
+        return f"{clean['name']}:{phone}" if phone else str(clean["name"])
+
     def write(conn: sqlite3.Connection, clean: Row) -> str:
         # Inside the import's one transaction: the class turns held with its first name.
         repo.mark_held(conn, class_id)
         return _add_attendee(conn, class_id, clean["name"], clean["phone"])
 
     return ImportSpec(
-        columns=ROSTER_COLUMNS, required=("name",), validate=validate, key=key, write=write
+        columns=ROSTER_COLUMNS,
+        required=("name",),
+        validate=validate,
+        key=key,
+        write=write,
+        shown_key=shown_key,
     )
 
 

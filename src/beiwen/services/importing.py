@@ -82,6 +82,8 @@ class ImportSpec:
     validate: Callable[[dict[str, str]], tuple[dict[str, Any], list[str]]]
     key: Callable[[dict[str, Any]], tuple[str, str] | None]  # (field, value) unique per file
     write: Callable[[sqlite3.Connection, dict[str, Any]], str]  # inserted|updated|unchanged
+    # The key as the duplicate message shows it, when it holds personal data (beiwen.privacy).
+    shown_key: Callable[[dict[str, Any]], str] | None = None
 
 
 @dataclass
@@ -227,7 +229,7 @@ def _import_rows(
                                 "import.duplicate_key",
                                 line=line,
                                 field=key[0],
-                                key=key[1],
+                                key=spec.shown_key(clean) if spec.shown_key else key[1],
                                 first=first_line_of[key],
                             )
                         )

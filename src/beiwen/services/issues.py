@@ -42,8 +42,8 @@ from beiwen.parsing import (
     parse_count,
     parse_datetime,
     parse_month,
-    parse_phone,
 )
+from beiwen.privacy import parse_person_phone
 from beiwen.repository import issues as repo
 from beiwen.services import refs
 from beiwen.vocab import (
@@ -424,7 +424,7 @@ def validate_issue(
     check("grid", lambda v, f: refs.grid_number(v, known_grids, f))
     check("reported_at", lambda v, f: _moment(v, f, current))
     check("reporter", lambda v, f: v)
-    check("phone", parse_phone)
+    check("phone", parse_person_phone)
     check("unit", lambda v, f: _unit(conn, v)["id"])
     check("description", lambda v, f: v)
     check("due_at", lambda v, f: iso(parse_datetime(v, f)))

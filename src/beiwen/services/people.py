@@ -21,12 +21,11 @@ from beiwen.errors import ConflictError, InvalidInputError, NotFoundError
 from beiwen.i18n import register, t
 from beiwen.parsing import (
     iso,
-    mask_id_number,
     now,
     parse_date,
     parse_id_number,
-    parse_phone,
 )
+from beiwen.privacy import in_message, parse_person_phone
 from beiwen.repository import people as repo
 from beiwen.services import refs
 from beiwen.services.importing import ImportSpec, ImportSummary, run_import
@@ -245,7 +244,7 @@ def validate_member(
     check("role", lambda v: parse_roles(v, "role"), ([], False))
     check("grid", lambda v: parse_grids(v, known_grids), [])
     check("skill", split_values, [])
-    check("phone", lambda v: parse_phone(v, "phone"))
+    check("phone", lambda v: parse_person_phone(v, "phone"))
     check("id_number", lambda v: parse_id_number(v, "id_number"))
     check("unit", resolve_unit)
     check("mobile_party_member", lambda v: _flag(v, "mobile_party_member"), 0)
@@ -298,7 +297,7 @@ def _check_not_duplicate(
             raise ConflictError(
                 t(
                     "people.duplicate_id_number",
-                    masked=mask_id_number(id_number),
+                    masked=in_message("id_number", id_number),
                     id=holder["id"],
                     name=holder["name"],
                 )
@@ -409,7 +408,7 @@ def edit_member(
     reasons: list[str] = []
     parsers: dict[str, Callable[[str], Any]] = {
         "name": str,
-        "phone": lambda v: parse_phone(v, "--phone"),
+        "phone": lambda v: parse_person_phone(v, "--phone"),
         "id_number": lambda v: parse_id_number(v, "--id-number"),
         "unit_id": _unit_resolver(conn),
         "mobile_party_member": lambda v: _flag(v, "--mobile-party-member"),
@@ -599,8 +598,13 @@ def import_spec(conn: sqlite3.Connection) -> ImportSpec:
 
     def key(clean: dict[str, Any]) -> tuple[str, str] | None:
         if clean.get("id_number"):
-            return ("id_number", mask_id_number(clean["id_number"]))
+            return ("id_number", clean["id_number"])
         return ("name+phone", f"{clean['name']} {clean.get('phone') or ''}".strip())
+
+    def shown_key(clean: dict[str, Any]) -> str:
+        if clean.get("id_number"):
+            return in_message("id_number", clean["id_number"])
+        return f"{clean['name']} {in_message('phone', clean.get('phone'))}".strip()
 
     def write(conn: sqlite3.Connection, clean: dict[str, Any]) -> str:
         match = clean.pop("match", None)
@@ -635,6 +639,7 @@ def import_spec(conn: sqlite3.Connection) -> ImportSpec:
         validate=validate,
         key=key,
         write=write,
+        shown_key=shown_key,
     )
 
 
