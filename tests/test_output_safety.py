@@ -246,6 +246,8 @@ def test_policy_table() -> None:
     assert privacy.masked("unit", "phone", "table")
     assert not privacy.masked("unit", "phone", "json")
     assert not privacy.masked("unit", "phone", "csv")
+    assert not privacy.masked("unit", "phone", "message")
+    assert not privacy.masked("unit", "name", "table")
     assert privacy.shown("attendee", "phone", MOBILE, "json") == "137****1234"
     assert privacy.shown("attendee", "phone", None, "json") is None
     row = {"name": "张三", "phone": MOBILE}

@@ -30,8 +30,8 @@ from beiwen.parsing import mask_id_number, mask_phone, parse_phone
 OUTPUTS = ("table", "json", "csv", "xlsx", "md", "docx", "message", "export")
 VIEWS = frozenset({"table", "json", "csv", "xlsx", "md", "docx"})
 
-# (entity, field) -> the outputs where the field is masked unless --show-pii. "message" is
-# masked always (no option reveals it); "export" is never masked.
+# (entity, field) -> the outputs where the field is masked unless --show-pii. In a "message"
+# a person's field is masked always (no option reveals it); "export" is never masked.
 PERSON: frozenset[str] = VIEWS
 UNIT: frozenset[str] = frozenset({"table"})
 POLICY: dict[str, dict[str, frozenset[str]]] = {
@@ -40,7 +40,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "reporter": {"phone": PERSON},  # the `phone` of a work order
     "unit": {"phone": UNIT},
 }
-ALWAYS = frozenset({"message"})
+PEOPLE = ("member", "attendee", "reporter")  # in messages too, whatever the options
 
 MASKS: dict[str, Callable[[str | None], str]] = {
     "phone": mask_phone,
@@ -53,8 +53,8 @@ def masked(entity: str, field: str, output: str, show_pii: bool = False) -> bool
     outputs = POLICY.get(entity, {}).get(field)
     if outputs is None or output == "export":
         return False
-    if output in ALWAYS:
-        return True
+    if output == "message":
+        return entity in PEOPLE
     return not show_pii and output in outputs
 
 

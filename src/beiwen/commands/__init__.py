@@ -39,4 +39,7 @@ def connect(ctx: typer.Context) -> sqlite3.Connection:
 
 
 FORMAT_HELP = "Output format: table, json or csv."
-SHOW_PII_HELP = "Show phone and ID numbers unmasked (they are masked in tables by default)."
+SHOW_PII_HELP = (
+    "Show people's phones and ID numbers whole (masked by default in every view; "
+    "README: Personal data)."
+)
