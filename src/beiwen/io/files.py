@@ -264,7 +264,8 @@ def staged_path(path: Path, what: str = "backup") -> Iterator[Path]:
         raise os_error(path, error) from None
     finally:
         unprotect(temp)
-        for leftover in (temp, *(temp.with_name(temp.name + s) for s in ("-journal", "-wal", "-shm"))):
+        sidecars = (temp.with_name(temp.name + suffix) for suffix in ("-journal", "-wal", "-shm"))
+        for leftover in (temp, *sidecars):
             with contextlib.suppress(OSError):
                 leftover.unlink()
 
