@@ -13,26 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 import typer.main
-import typer.testing
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from beiwen.cli import app
 
-# Typer rebuilds the whole Click command tree on every CliRunner.invoke, which is most of the
-# time a test command takes. The tree is stateless between invocations: build it once.
-_commands: dict[int, Any] = {}
-
-
-def _cached_get_command(typer_app: typer.Typer) -> Any:
-    key = id(typer_app)
-    if key not in _commands:
-        _commands[key] = typer.main.get_command(typer_app)
-    return _commands[key]
-
-
-typer.testing._get_command = _cached_get_command  # type: ignore[attr-defined]
+# typer.testing.CliRunner builds the whole Click command tree again on every invoke, which is
+# most of the time a test command takes. The tree is stateless between invocations: build it
+# once with Typer's public get_command and run it with Click's own runner.
+COMMAND: click.Command = typer.main.get_command(app)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -59,7 +50,11 @@ class Cli:
     ) -> Result:
         env = {"COLUMNS": "200", "BEIWEN_LANG": lang, "NO_COLOR": "1", "TERM": "dumb"}
         result = self.runner.invoke(
-            app, ["--db", str(db or self.db), *args], env=env, input=input, catch_exceptions=True
+            COMMAND,
+            ["--db", str(db or self.db), *args],
+            env=env,
+            input=input,
+            catch_exceptions=True,
         )
         return Result(result.exit_code, result.stdout, result.stderr, result.exception)
 

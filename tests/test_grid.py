@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
-import typer.main
-import typer.testing
 
 from beiwen.db import open_db
 from beiwen.services.grids import format_rate
 from conftest import Cli
-
-
-@pytest.fixture(autouse=True)
-def command_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Typer rebuilds the whole Click command tree on every invoke (over a second here);
-    the tree never changes, so build it once."""
-    monkeypatch.setattr(typer.testing, "_get_command", _command)
-
-
-_command = functools.cache(typer.main.get_command)
 
 
 def add_member(cli: Cli, name: str, *options: str) -> int:

@@ -7,7 +7,6 @@ grids and four departments, one of them retired) is built once per module and co
 from __future__ import annotations
 
 import csv
-import functools
 import json
 import sqlite3
 from datetime import datetime, timedelta
@@ -15,22 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer.main
-import typer.testing
 
 from beiwen.parsing import CHINA_TZ
 from beiwen.services.issues import ACTIONS, KEEP, STATES, TRANSITIONS
 from conftest import EXAMPLES, Cli
 
 URBAN, MARKET, JUSTICE, RETIRED = "1", "2", "3", "4"
-
-_command_tree = functools.cache(typer.main.get_command)
-
-
-@pytest.fixture(autouse=True)
-def _build_the_command_tree_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """typer rebuilds the click tree on every CliRunner.invoke (~0.5 s); reuse one."""
-    monkeypatch.setattr(typer.testing, "_get_command", _command_tree)
 
 
 def copy_db(source: Path, target: Path) -> None:
@@ -44,10 +33,7 @@ def copy_db(source: Path, target: Path) -> None:
 @pytest.fixture(scope="module")
 def office_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("office") / "office.db"
-    cli = Cli(path)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(typer.testing, "_get_command", _command_tree)
-        build_office(cli)
+    build_office(Cli(path))
     return path
 
 

@@ -35,6 +35,7 @@ from beiwen.cli import main
 typer.main.get_command = functools.cache(typer.main.get_command)
 
 db, worker, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+open(f"{go}.ready.{worker}", "w").close()  # imported and about to wait: the barrier's arrival
 while not os.path.exists(go):
     time.sleep(0.005)
 for index in range(count):
@@ -78,7 +79,13 @@ def test_concurrent_adds_from_four_processes(cli: Cli, tmp_path: Path) -> None:
         )
         for n in range(WORKERS)
     ]
-    time.sleep(0.5)  # let every worker import beiwen, so that they start writing together
+    # A barrier: every worker has imported beiwen and waits, so they start writing together.
+    ready = [tmp_path / f"go.ready.{n}" for n in range(WORKERS)]
+    deadline = time.monotonic() + 120
+    while not all(path.exists() for path in ready):
+        assert time.monotonic() < deadline, "a worker never got ready"
+        assert all(worker.poll() is None for worker in workers), "a worker died before the start"
+        time.sleep(0.01)
     go.touch()
     numbers: list[int] = []
     for worker in workers:

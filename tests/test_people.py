@@ -3,7 +3,6 @@ validator (with property tests); assigning people to work orders through the ser
 
 from __future__ import annotations
 
-import functools
 import json
 import sqlite3
 from datetime import date, timedelta
@@ -11,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer.main
-import typer.testing
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,16 +21,6 @@ from conftest import EXAMPLES, Cli
 ID_A = "11010519491231002X"  # the standard's own example
 ID_B = "500109198507110362"
 PHONE_A = "13812345678"
-
-
-@pytest.fixture(autouse=True)
-def command_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Typer rebuilds the whole Click command tree on every invoke (over a second here);
-    the tree never changes, so build it once."""
-    monkeypatch.setattr(typer.testing, "_get_command", _command)
-
-
-_command = functools.cache(typer.main.get_command)
 
 
 def add(cli: Cli, name: str, *options: str) -> int:

@@ -4,7 +4,6 @@ command through the real CLI on a real database file."""
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import itertools
 import json
@@ -12,13 +11,9 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import icalendar
 import pytest
-import typer
-import typer.main
-import typer.testing
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -204,25 +199,6 @@ def test_largest_plan_is_fast() -> None:
 # --- the commands -------------------------------------------------------------------------
 
 
-@functools.cache
-def _built_command(app: typer.Typer) -> Any:
-    return typer.main.get_command(app)
-
-
-class _CachedRunner(typer.testing.CliRunner):
-    """typer builds the click command tree again on every invoke, which is most of the
-    time a test command takes; the tree does not change, so build it once."""
-
-    def invoke(self, app: Any, *args: Any, **kwargs: Any) -> Any:
-        with mock.patch.object(typer.testing, "_get_command", _built_command):
-            return super().invoke(app, *args, **kwargs)
-
-
-def fast(cli: Cli) -> Cli:
-    cli.runner = _CachedRunner()
-    return cli
-
-
 A, B, C = "市场监管局", "城市管理局", "商务委员会"
 
 
@@ -234,7 +210,7 @@ def add_unit(cli: Cli, name: str, *options: str) -> int:
 def council_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three council units (ids 1, 2, 3 in joining order) and one unit off the council (4),
     built once; tests copy the file (see `council`)."""
-    cli = fast(Cli(tmp_path_factory.mktemp("council") / "council.db"))
+    cli = Cli(tmp_path_factory.mktemp("council") / "council.db")
     cli.ok("init")
     for name in (A, B, C):
         add_unit(cli, name, "--council")
@@ -249,7 +225,7 @@ def council(council_template: Path, tmp_path: Path) -> Cli:
     source.backup(target)
     source.close()
     target.close()
-    return fast(Cli(copy))
+    return Cli(copy)
 
 
 def schedule(cli: Cli, *options: str) -> list[dict[str, Any]]:
@@ -415,7 +391,7 @@ def test_errors_are_one_line_and_change_nothing(
 
 
 def test_empty_council_is_an_error(cli: Cli) -> None:
-    ready = fast(cli)
+    ready = cli
     ready.ok("init")
     add_unit(ready, "北碚区税务局")
     result = ready.fails("rotation", "plan", "--from", "2025-01", "--months", "3")
@@ -703,7 +679,7 @@ def test_retiring_a_unit_without_future_months_says_nothing_more(council: Cli) -
 
 
 def test_demo_plans_2024_and_2025(demo: Cli) -> None:
-    demo = fast(demo)
+    demo = demo
     year = schedule(demo, "--year", "2024")
     assert len(year) == 12 and all(entry["unit_id"] is not None for entry in year)
     assert year[7] == {"month": "2024-08", "unit_id": 8, "unit": "北碚区总工会", "note": None}
@@ -735,7 +711,7 @@ def test_demo_plans_2024_and_2025(demo: Cli) -> None:
 
 
 def test_every_command_has_help(cli: Cli) -> None:
-    cli = fast(cli)
+    cli = cli
     for command in ("plan", "show", "current", "swap", "assign", "unassign", "order", "history"):
         result = cli.ok("rotation", command, "--help")
         assert "Usage:" in result.stdout

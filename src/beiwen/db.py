@@ -117,6 +117,15 @@ class Connection(sqlite3.Connection):
     """
 
     read_only = False  # opened with mode=ro or immutable=1 (see _connect)
+    protected_path: Path | None = None  # the database file io.files refuses to overwrite
+
+    def close(self) -> None:
+        if self.protected_path is not None:
+            from beiwen.io.files import unprotect
+
+            unprotect(self.protected_path, sidecars=True)
+            self.protected_path = None
+        super().close()
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         try:
@@ -147,8 +156,9 @@ def open_db(path: Path, *, create: bool = False) -> sqlite3.Connection:
             create_private_file(path)
         except OSError as error:
             raise os_error(path, error) from None
-    protect(path, "database", sidecars=True)
     conn = _connect(path, read_only=not writable)
+    protect(path, "database", sidecars=True)
+    conn.protected_path = path  # released when the connection closes
     try:
         _check_is_beiwen(conn, path, create)
         for name, value in PRAGMAS.items():

@@ -68,7 +68,8 @@ _MAX_SHOWN_PATH = 200
 
 # (device, inode) of each protected file that exists, and the resolved paths of all of them
 # (a -wal that SQLite has not yet made still has a name to refuse).
-_protected: dict[str, str] = {}
+# Each path holds a count: two connections to one database keep it protected until both close.
+_protected: dict[str, tuple[str, int]] = {}
 
 
 def shown(path: Path | str) -> str:
@@ -86,16 +87,36 @@ def os_error(path: Path | str, error: OSError) -> BeiwenError:
 
 
 def protect(path: Path, what: str, *, sidecars: bool = False) -> None:
-    """Refuse every later write to `path` (and its SQLite sidecars) in this process."""
-    names = [path]
-    if sidecars:
-        names += [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
-    for name in names:
-        _protected[_resolved(name)] = what
+    """Refuse every write to `path` (and its SQLite sidecars) in this process until
+    `unprotect`: the database while its connection is open, a file while it is imported."""
+    for name in _with_sidecars(path, sidecars):
+        key = _resolved(name)
+        _protected[key] = (what, _protected.get(key, (what, 0))[1] + 1)
 
 
-def unprotect(path: Path) -> None:
-    _protected.pop(_resolved(path), None)
+def unprotect(path: Path, *, sidecars: bool = False) -> None:
+    for name in _with_sidecars(path, sidecars):
+        key = _resolved(name)
+        what, count = _protected.get(key, ("", 0))
+        if count > 1:
+            _protected[key] = (what, count - 1)
+        else:
+            _protected.pop(key, None)
+
+
+@contextlib.contextmanager
+def protected(path: Path, what: str) -> Iterator[None]:
+    protect(path, what)
+    try:
+        yield
+    finally:
+        unprotect(path)
+
+
+def _with_sidecars(path: Path, sidecars: bool) -> list[Path]:
+    if not sidecars:
+        return [path]
+    return [path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
 
 
 def _resolved(path: Path) -> str:
@@ -131,7 +152,7 @@ def check_target(path: Path) -> None:
         raise BeiwenError(t("files.no_folder", path=shown(path), folder=shown(folder)))
     resolved = _resolved(path)
     target = (info.st_dev, info.st_ino) if info is not None else None
-    for protected, what in _protected.items():
+    for protected, (what, _count) in _protected.items():
         if resolved == protected or (target is not None and target == _identity(protected)):
             raise BeiwenError(t("files.protected", path=shown(path), what=t(f"files.what_{what}")))
 
@@ -263,7 +284,7 @@ def staged_path(path: Path, what: str = "backup") -> Iterator[Path]:
     except OSError as error:
         raise os_error(path, error) from None
     finally:
-        unprotect(temp)
+        unprotect(temp, sidecars=True)
         sidecars = (temp.with_name(temp.name + suffix) for suffix in ("-journal", "-wal", "-shm"))
         for leftover in (temp, *sidecars):
             with contextlib.suppress(OSError):

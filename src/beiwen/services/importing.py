@@ -20,7 +20,7 @@ from typing import Any
 from beiwen.db import write
 from beiwen.errors import ImportRejectedError, InvalidInputError
 from beiwen.i18n import register, t
-from beiwen.io.files import check_target, protect
+from beiwen.io.files import check_target, protected
 from beiwen.io.tables import Table, is_csv_error, read_table
 from beiwen.render import formula_like
 
@@ -178,14 +178,15 @@ def run_import(
     """Import `path` all-or-nothing (or skipping bad rows into `rejects`)."""
     if skip_invalid and rejects is None:
         raise InvalidInputError(t("import.rejects_needed"))
-    protect(path, "import")  # --rejects or an --output may never replace the file being read
-    if rejects is not None:
-        check_target(rejects)  # refused before a row is read, not after the whole file
-    table = read_table(path, encoding=encoding, sheet=sheet, on_bytes=on_bytes)
-    try:
-        return _import_rows(conn, path, spec, table, dry_run, skip_invalid, rejects)
-    finally:
-        table.close()
+    # --rejects (or any output) may never replace the file being read.
+    with protected(path, "import"):
+        if rejects is not None:
+            check_target(rejects)  # refused before a row is read, not after the whole file
+        table = read_table(path, encoding=encoding, sheet=sheet, on_bytes=on_bytes)
+        try:
+            return _import_rows(conn, path, spec, table, dry_run, skip_invalid, rejects)
+        finally:
+            table.close()
 
 
 def _import_rows(
