@@ -70,64 +70,121 @@ register(
             '{field}: "{value}" is not a whole number of at least {minimum}',
             "{field}：“{value}”不是不小于 {minimum} 的整数",
         ),
+        "parse.too_large": (
+            '{field}: "{value}" is too large; use a whole number from {minimum} to {maximum}',
+            "{field}：“{value}”过大；请输入 {minimum} 到 {maximum} 之间的整数",
+        ),
+        "parse.out_of_range": (
+            '{field}: "{value}" is outside the dates beiwen accepts ({first} to {last})',
+            "{field}：“{value}”超出可接受的日期范围（{first} 至 {last}）",
+        ),
     }
 )
 
+# What a user may give, checked here and nowhere else (README: "What beiwen promises").
+# Numbers by kind, (smallest, largest); `parse_count(..., kind=...)` picks one. The largest
+# keep every sum and every date computed from them far inside SQLite's 64-bit integers and
+# Python's dates: a deadline of 3,000,000 days or 2**63 participants is a typo, not data.
+NUMBER_RANGES: dict[str, tuple[int, int]] = {
+    "number": (0, 999_999_999),  # any other whole number (the default)
+    "id": (1, 999_999_999),  # grid, unit, work-order, person, course, class, activity ids
+    "count": (0, 100_000),  # participants, enterprises served or helped, attendance
+    "capacity": (1, 100_000),  # seats of a course
+    "days": (1, 365),  # the deadline of a work-order category
+}
+# Dates, months and years: the first and last day any of them may fall on.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+# re.ASCII so that `\d` is 0-9 only; the parsers also pass their text through ascii_digits
+# first, which turns full-width digits into ASCII and refuses any other Unicode digit.
 _MONTH_FORMS = (
-    re.compile(r"(\d{4})-(\d{1,2})"),
-    re.compile(r"(\d{4})/(\d{1,2})"),
-    re.compile(r"(\d{4})(\d{2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月"),
+    re.compile(r"(\d{4})-(\d{1,2})", re.ASCII),
+    re.compile(r"(\d{4})/(\d{1,2})", re.ASCII),
+    re.compile(r"(\d{4})(\d{2})", re.ASCII),
+    re.compile(r"(\d{4})年(\d{1,2})月", re.ASCII),
 )
 _DATE_FORMS = (
-    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII),
+    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})", re.ASCII),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日", re.ASCII),
+    re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII),
 )
-_TIME_FORM = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?")
-_OFFSET_FORM = re.compile(r"(.*?)(Z|[+-]\d{2}:?\d{2})$")
+_TIME_FORM = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?", re.ASCII)
+_OFFSET_FORM = re.compile(r"(.*?)(Z|[+-]\d{2}:?\d{2})$", re.ASCII)
+_YEAR_FORM = re.compile(r"\d{4}", re.ASCII)
+_DIGITS_FORM = re.compile(r"\d+", re.ASCII)
+
+
+def _shown(value: object) -> str:
+    """A value as an error message quotes it: 5,000 typed digits are not echoed back."""
+    text = str(value)
+    return text if len(text) <= 40 else f"{text[:20]}…({len(text)})"
+
+
+def _outside(value: str, field: str, first: str, last: str) -> InvalidInputError:
+    return InvalidInputError(
+        t("parse.out_of_range", field=field, value=_shown(value), first=first, last=last)
+    )
+
+
+def _date_outside(value: str, field: str) -> InvalidInputError:
+    return _outside(value, field, FIRST_DAY.isoformat(), LAST_DAY.isoformat())
 
 
 def parse_month(value: str, field: str = "month") -> str:
-    """`2025-03`, `2025/3`, `202503`, `2025年3月` -> `2025-03`."""
-    text = value.strip()
+    """`2025-03`, `2025/3`, `202503`, `2025年3月` -> `2025-03`, from 1900-01 to 2999-12."""
+    text = ascii_digits(value.strip(), field)
     for form in _MONTH_FORMS:
         match = form.fullmatch(text)
-        if match:
+        if match and 1 <= int(match[2]) <= 12:
             year, month = int(match[1]), int(match[2])
-            if 1900 <= year <= 2999 and 1 <= month <= 12:
-                return f"{year:04d}-{month:02d}"
-    raise InvalidInputError(t("parse.month", field=field, value=value))
+            if not FIRST_DAY.year <= year <= LAST_DAY.year:
+                raise _outside(value, field, month_of(FIRST_DAY), month_of(LAST_DAY))
+            return f"{year:04d}-{month:02d}"
+    raise InvalidInputError(t("parse.month", field=field, value=_shown(value)))
 
 
 def parse_year(value: str, field: str = "year") -> int:
-    text = value.strip()
-    if re.fullmatch(r"\d{4}", text) and 1900 <= int(text) <= 2999:
+    """Four digits, from 1900 to 2999."""
+    text = ascii_digits(value.strip(), field)
+    if _YEAR_FORM.fullmatch(text):
+        if not FIRST_DAY.year <= int(text) <= LAST_DAY.year:
+            raise _outside(value, field, str(FIRST_DAY.year), str(LAST_DAY.year))
         return int(text)
-    raise InvalidInputError(t("parse.year", field=field, value=value))
+    raise InvalidInputError(t("parse.year", field=field, value=_shown(value)))
 
 
-def parse_date(value: str, field: str = "date") -> date:
-    """`2019-03-05`, `2019/3/5`, `2019年3月5日`, `20190305` -> a date."""
-    text = value.strip()
+def _calendar_date(text: str) -> date | None:
+    """The real date `text` writes in one of the date forms (any year), else None."""
     for form in _DATE_FORMS:
         match = form.fullmatch(text)
         if match:
             try:
                 return date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
-                break
-    raise InvalidInputError(t("parse.date", field=field, value=value))
+                return None
+    return None
+
+
+def parse_date(value: str, field: str = "date") -> date:
+    """`2019-03-05`, `2019/3/5`, `2019年3月5日`, `20190305` -> a date in FIRST_DAY..LAST_DAY."""
+    day = _calendar_date(ascii_digits(value.strip(), field))
+    if day is None:
+        raise InvalidInputError(t("parse.date", field=field, value=_shown(value)))
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise _date_outside(value, field)
+    return day
 
 
 def parse_datetime(value: str, field: str = "time") -> datetime:
     """A date with an optional time and offset, as Beijing time when no offset is given.
 
     Accepts `2024-08-03`, `2024-08-03 09:30`, `2024/8/3 9:30:15`, `2024-08-03T09:30:00+08:00`.
-    The result is always aware and expressed in Beijing time.
+    The result is always aware, expressed in Beijing time, and on a day in FIRST_DAY..LAST_DAY.
     """
-    text = value.strip()
+    text = ascii_digits(value.strip(), field)
+    invalid = InvalidInputError(t("parse.datetime", field=field, value=_shown(value)))
     offset: timezone | None = None
     match = _OFFSET_FORM.fullmatch(text)
     if match and ("T" in text or " " in text):
@@ -137,23 +194,30 @@ def parse_datetime(value: str, field: str = "time") -> datetime:
         else:
             sign = 1 if raw[0] == "+" else -1
             digits = raw[1:].replace(":", "")
-            offset = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+            hours, minutes = int(digits[:2]), int(digits[2:])
+            if hours > 14 or minutes > 59:  # the world's offsets run from -12:00 to +14:00
+                raise invalid
+            offset = timezone(sign * timedelta(hours=hours, minutes=minutes))
     date_part, _, time_part = text.replace("T", " ", 1).partition(" ")
-    try:
-        day = parse_date(date_part, field)
-    except InvalidInputError:
-        raise InvalidInputError(t("parse.datetime", field=field, value=value)) from None
+    day = _calendar_date(date_part)
+    if day is None:
+        raise invalid
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise _date_outside(value, field)
     hour = minute = second = 0
     if time_part.strip():
         time_match = _TIME_FORM.fullmatch(time_part.strip())
         if not time_match:
-            raise InvalidInputError(t("parse.datetime", field=field, value=value))
+            raise invalid
         hour, minute = int(time_match[1]), int(time_match[2])
         second = int(time_match[3] or 0)
         if hour > 23 or minute > 59 or second > 59:
-            raise InvalidInputError(t("parse.datetime", field=field, value=value))
+            raise invalid
     moment = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=offset or CHINA_TZ)
-    return moment.astimezone(CHINA_TZ)
+    local = moment.astimezone(CHINA_TZ)
+    if not FIRST_DAY <= local.date() <= LAST_DAY:
+        raise _date_outside(value, field)
+    return local
 
 
 def now() -> datetime:
@@ -196,20 +260,53 @@ def ascii_digits(value: str, field: str = "value") -> str:
 def whole_number(value: str, field: str = "value") -> int | None:
     """The number a reference such as `12`, `１２` means, or None when it is not all digits.
 
-    A text holding a digit other than 0-9 (`①`) is an error, not a name to look up.
+    A text holding a digit other than 0-9 (`①`) is an error, not a name to look up, and so
+    is one of more than REFERENCE_DIGITS digits (Python refuses to read 4,300); a shorter one
+    over SQLite's 2**63 - 1 is left to the database layer's own "too large" error.
     """
     text = ascii_digits(value.strip(), field)
     if text.isascii() and text.isdigit():
+        if len(text.lstrip("0")) > REFERENCE_DIGITS:
+            low, high = NUMBER_RANGES["id"]
+            raise InvalidInputError(
+                t("parse.too_large", field=field, value=_shown(value), minimum=low, maximum=high)
+            )
         return int(text)
     return None
 
 
-def parse_count(value: str | int, field: str, minimum: int = 0) -> int:
-    """A non-negative (or at-least-`minimum`) whole number given as text or int."""
-    text = str(value).strip()
-    if re.fullmatch(r"\d+", text) and int(text) >= minimum:
-        return int(text)
-    raise InvalidInputError(t("parse.integer", field=field, value=value, minimum=minimum))
+REFERENCE_DIGITS = 100
+
+
+def parse_count(
+    value: str | int,
+    field: str,
+    minimum: int | None = None,
+    *,
+    kind: str = "number",
+    maximum: int | None = None,
+) -> int:
+    """A whole number given as text or int, within the range NUMBER_RANGES gives `kind`.
+
+    `minimum` and `maximum` narrow that range for one field. Full-width digits are read as
+    0-9; other Unicode digits (①, ², ٣) are refused, and so is a number above the range
+    however many digits it has (Python refuses to read more than 4,300 of them).
+    """
+    low, high = NUMBER_RANGES[kind]
+    low = low if minimum is None else minimum
+    high = high if maximum is None else maximum
+    text = ascii_digits(str(value).strip(), field)
+    if not _DIGITS_FORM.fullmatch(text):
+        raise InvalidInputError(t("parse.integer", field=field, value=_shown(value), minimum=low))
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(high)) or int(digits) > high:
+        raise InvalidInputError(
+            t("parse.too_large", field=field, value=_shown(value), minimum=low, maximum=high)
+        )
+    number = int(digits)
+    if number < low:
+        raise InvalidInputError(t("parse.integer", field=field, value=_shown(value), minimum=low))
+    return number
 
 
 # GB 32100-2015: 31 characters (no I, O, Z, S, V), weights 3^i mod 31, check = 31 - sum mod 31.
@@ -249,14 +346,15 @@ def parse_credit_code(value: str, field: str = "code") -> str:
     return code
 
 
-_MOBILE = re.compile(r"(?:\+86[ -]?)?1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:-\d{1,6})?")
-_SERVICE = re.compile(r"[48]00-?\d{3}-?\d{4}")
+_MOBILE = re.compile(r"(?:\+86[ -]?)?1[3-9]\d{9}", re.ASCII)
+_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:-\d{1,6})?", re.ASCII)
+_SERVICE = re.compile(r"[48]00-?\d{3}-?\d{4}", re.ASCII)
 
 
 def parse_phone(value: str, field: str = "phone") -> str:
-    """A mobile or landline number, kept as the text given (trimmed): never a number."""
-    phone = value.strip()
+    """A mobile or landline number, kept as the text given (trimmed, full-width digits made
+    ASCII): never a number."""
+    phone = ascii_digits(value.strip(), field)
     if _MOBILE.fullmatch(phone) or _LANDLINE.fullmatch(phone) or _SERVICE.fullmatch(phone):
         return phone
     raise InvalidInputError(t("parse.phone", field=field, value=value))
@@ -292,14 +390,14 @@ register(
     }
 )
 
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_CHINESE = "一二三四五六日"
 
 
 def parse_time(value: str, field: str = "time") -> time:
     """`09:30` or `9:30` -> a time of day; anything else (9.30, 930, 25:00) is an error."""
-    match = _CLOCK.fullmatch(value.strip())
+    match = _CLOCK.fullmatch(ascii_digits(value.strip(), field))
     if match and int(match[1]) <= 23 and int(match[2]) <= 59:
         return time(int(match[1]), int(match[2]))
     raise InvalidInputError(t("parse.time", field=field, value=value))

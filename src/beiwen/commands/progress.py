@@ -12,7 +12,10 @@ LARGE_FILE = 2 * 1024 * 1024  # below this an import takes well under a second: 
 
 @contextmanager
 def byte_progress(path: Path) -> Iterator[Callable[[int], None] | None]:
-    size = path.stat().st_size if path.is_file() else 0
+    try:
+        size = path.stat().st_size if path.is_file() else 0
+    except OSError:  # a name too long for the file system: the reader reports it
+        size = 0
     if not sys.stderr.isatty() or size < LARGE_FILE:
         yield None
         return

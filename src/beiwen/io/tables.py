@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import json
+import re
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, TYPE_CHECKING, BinaryIO
 
 from beiwen.errors import BeiwenError, InvalidInputError
 from beiwen.i18n import register, t
+from beiwen.io.files import shown
+
+if TYPE_CHECKING:
+    import zipfile
 
 register(
     {
@@ -83,12 +89,69 @@ register(
             "{path}：第 {line} 行：应为 JSON 对象数组，每行一个对象"
             "（即 beiwen --format json 的输出）",
         ),
+        "table.not_text_encoding": (
+            '"{name}" is not an encoding beiwen reads files in; use one of: {names}',
+            "“{name}”不是 beiwen 可读取的文件编码；请使用：{names}",
+        ),
+        "table.utf16_no_bom_given": (
+            "the file does not start with a UTF-16 byte-order mark; pass --encoding "
+            "utf-16-le (or utf-16-be), or save it as UTF-8",
+            "文件开头没有 UTF-16 字节顺序标记（BOM）；请指定 --encoding utf-16-le"
+            "（或 utf-16-be），或另存为 UTF-8",
+        ),
+        "table.json_too_deep": (
+            "{path}: line {line}: the JSON nests deeper than {limit} levels; a roster is an "
+            "array of flat objects",
+            "{path}：第 {line} 行：JSON 嵌套超过 {limit} 层；名册应为扁平对象的数组",
+        ),
+        "table.json_big_number": (
+            "{path}: line {line}: a number of more than {limit} digits; no roster holds one, "
+            "check the file",
+            "{path}：第 {line} 行：数字超过 {limit} 位；名册中不会有这样的数字，请检查文件",
+        ),
+        "table.json_surrogate": (
+            "{path}: line {line}: a \\u escape names half a character (a lone surrogate "
+            "such as \\ud800); check the file",
+            "{path}：第 {line} 行：\\u 转义只表示半个字符（孤立代理项，如 \\ud800）；请检查文件",
+        ),
+        "table.sheet_too_large": (
+            '{path}: sheet "{sheet}" reaches row {rows} and column {columns}; beiwen reads '
+            "sheets of up to {max_rows} rows, {max_columns} columns and {max_cells} cells: "
+            "delete the cells far outside the table, or save the table as CSV",
+            "{path}：工作表“{sheet}”延伸到第 {rows} 行、第 {columns} 列；beiwen 只读取不超过 "
+            "{max_rows} 行、{max_columns} 列、{max_cells} 个单元格的工作表："
+            "请删除表格之外的远处单元格，或另存为 CSV",
+        ),
+        "table.sheet_xml_too_large": (
+            '{path}: sheet "{sheet}" unpacks to more than {limit} MB; a roster never does, '
+            "save the table as CSV",
+            "{path}：工作表“{sheet}”解压后超过 {limit} MB；名册不会这么大，请另存为 CSV",
+        ),
     }
 )
 
 CELL_LIMIT = 131_072  # csv's default field limit: a larger cell is an error, not a hang
+# The encodings --encoding accepts, by the name codecs.lookup gives them (so aliases such as
+# utf8, cp936 or windows-1252 work too) -> the name error messages list. Codecs that are not
+# text encodings (rot13, base64, zlib, hex) or that no roster is saved in (idna) are refused.
+ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8-sig",
+    "gb18030": "gb18030",
+    "gbk": "gbk",
+    "gb2312": "gb2312",
+    "big5": "big5",
+    "utf-16": "utf-16",
+    "utf-16-le": "utf-16-le",
+    "utf-16-be": "utf-16-be",
+    "iso8859-1": "latin-1",
+    "cp1252": "cp1252",
+    "ascii": "ascii",
+}
 # Encodings in which b"\n" only ever ends a line, so the bytes can be split before decoding.
-BYTE_ENCODINGS = {"utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312", "big5", "ascii", "cp1252"}
+BYTE_ENCODINGS = {
+    "utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312", "big5", "ascii", "cp1252", "iso8859-1"
+}  # fmt: skip
 
 
 @dataclass
@@ -113,19 +176,24 @@ def read_table(
     on_bytes: Callable[[int], None] | None = None,
 ) -> Table:
     """Open `path` by its extension and return its header and rows as text."""
-    if not path.is_file():
-        raise BeiwenError(t("error.file_missing", path=path))
-    suffix = path.suffix.lower()
     try:
+        if not path.is_file():
+            raise BeiwenError(t("error.file_missing", path=shown(path)))
+        suffix = path.suffix.lower()
         if suffix in (".csv", ".tsv", ".txt"):
             return _read_delimited(path, encoding, "\t" if suffix == ".tsv" else ",", on_bytes)
         if suffix in (".xlsx", ".xls", ".xlsm", ".ods"):
             return _read_workbook(path, sheet)
         if suffix == ".json":
             return _read_json(path, encoding, on_bytes)
-    except OSError as error:
-        raise BeiwenError(t("table.cannot_read", path=path, detail=error.strerror)) from None
-    raise InvalidInputError(t("table.bad_format", path=path, suffix=suffix or path.name))
+    except OSError as error:  # also a path longer than the file system allows (is_file)
+        if error.errno == errno.ENAMETOOLONG:
+            raise BeiwenError(t("files.name_too_long", path=shown(path))) from None
+        detail = error.strerror or str(error)
+        raise BeiwenError(t("table.cannot_read", path=shown(path), detail=detail)) from None
+    raise InvalidInputError(
+        t("table.bad_format", path=shown(path), suffix=shown(suffix or path.name))
+    )
 
 
 def detect_encoding(path: Path) -> str:
@@ -184,9 +252,13 @@ def _first_undecodable_line(handle: BinaryIO, encoding: str) -> int | None:
 
 def _canonical_encoding(name: str) -> str:
     try:
-        return codecs.lookup(name).name
-    except LookupError:
+        codec = codecs.lookup(name).name
+    except (LookupError, ValueError):  # ValueError: a name holding NUL
         raise InvalidInputError(t("table.bad_encoding_name", name=name)) from None
+    if codec not in ENCODINGS:
+        names = ", ".join(["auto", *ENCODINGS.values()])
+        raise InvalidInputError(t("table.not_text_encoding", name=name, names=names))
+    return codec
 
 
 def _decoded_lines(
@@ -224,14 +296,24 @@ def _decoded_lines(
     # Multi-byte-unit encodings (UTF-16/32) are decoded as a stream, which reads ahead; bad
     # units become a marker (a lone surrogate, which no valid decoding yields) so that the
     # error names the line that holds them rather than the line being read at the time.
-    with io.TextIOWrapper(handle, encoding=codec, errors=_MARK_ERRORS, newline="") as text:
-        for number, line in enumerate(text, start=1):
-            if _UNDECODABLE in line:
-                raise InvalidInputError(t("table.undecodable", line=number, encoding=encoding))
-            if line_limit is not None and len(line) * 2 > line_limit:
-                yield _LONG_LINE + "\n"
-                continue
-            yield line.lstrip("\ufeff") if number == 1 else line
+    if codec == "utf-16" and handle.read(2) not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        # Python's utf-16 codec needs the mark to know the byte order, and raises without it.
+        raise InvalidInputError(t("table.utf16_no_bom_given"))
+    handle.seek(0)
+    number = 0
+    try:
+        with io.TextIOWrapper(handle, encoding=codec, errors=_MARK_ERRORS, newline="") as text:
+            for number, line in enumerate(text, start=1):  # noqa: B007
+                if _UNDECODABLE in line:
+                    raise InvalidInputError(t("table.undecodable", line=number, encoding=encoding))
+                if line_limit is not None and len(line) * 2 > line_limit:
+                    yield _LONG_LINE + "\n"
+                    continue
+                yield line.lstrip("\ufeff") if number == 1 else line
+    except UnicodeError:  # what the marker cannot stand in for: refused at the line reached
+        raise InvalidInputError(
+            t("table.undecodable", line=number + 1, encoding=encoding)
+        ) from None
 
 
 _UNDECODABLE = "\udfff"
@@ -335,6 +417,181 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+# What a sheet may span before calamine is asked for it: calamine allocates every cell of
+# the rectangle from A1 to the farthest filled cell, so one stray cell at row 200,000,
+# column 3,000 of a 5 KB file asks for 19 GB and aborts the process (no exception).
+SHEET_ROWS = 1_048_576  # Excel's own limit
+SHEET_COLUMNS = 100  # a roster has a dozen
+SHEET_CELLS = 20_000_000  # rows x columns of that rectangle: about 640 MB in calamine
+SHEET_XML_LIMIT = 512 * 1024 * 1024  # bytes of the sheet's XML once unzipped
+_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\s([^>]*)>")
+_RELATIONSHIP_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s([^>]*)>")
+_ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s/>]")
+_CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,7})([0-9]{0,12})["']""")
+
+
+def _xml_attribute(attributes: bytes, name: bytes) -> str | None:
+    import html
+
+    match = re.search(rb"(?:^|\s)" + name + rb'\s*=\s*"([^"]*)"', attributes)
+    return html.unescape(match[1].decode("utf-8", "replace")) if match else None
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the zip member holding its XML, from xl/workbook.xml and its rels."""
+    import posixpath
+
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    targets: dict[str, str] = {}
+    for match in _RELATIONSHIP_TAG.finditer(archive.read("xl/_rels/workbook.xml.rels")):
+        ident, target = _xml_attribute(match[1], b"Id"), _xml_attribute(match[1], b"Target")
+        if ident and target:
+            joined = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            targets[ident] = posixpath.normpath(joined)
+    parts: dict[str, str] = {}
+    for match in _SHEET_TAG.finditer(archive.read("xl/workbook.xml")):
+        name = _xml_attribute(match[1], b"name")
+        ident = _xml_attribute(match[1], rb"[\w.-]+:id")
+        if name is not None and ident in targets and targets[ident] in names:
+            parts[name] = targets[ident]
+    return parts
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _sheet_tags(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """<row> and <c> tags (in the sheet's namespace prefix): one pattern finding just their
+    `r` reference (b"" for a tag without one), one finding the tag's name and attributes."""
+    start = rb"<" + re.escape(prefix)
+    refs = start + rb"""(?:row|c)(?=[\s/>])(?:[^>]*?\sr\s*=\s*["']([A-Za-z]*[0-9]*)["'])?"""
+    return re.compile(refs), re.compile(start + rb"(row|c)(?=[\s/>])([^>]*)>")
+
+
+def _largest_number(numbers: bytes) -> int:
+    """The largest of the space-separated numbers in `numbers` (0 when none).
+
+    The longest runs of digits hold it, and among runs of one length text order is number
+    order: only one run is converted, unless leading zeros make length mislead.
+    """
+    runs = numbers.split()
+    if not runs:
+        return 0
+    longest = max(map(len, runs))
+    top = max(re.findall(rb"[0-9]{%d}" % longest, numbers))
+    return max(map(int, runs)) if top.startswith(b"0") else int(top)
+
+
+_DIGIT_BYTES = b"0123456789"
+_LETTER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _sheet_extent(stream: IO[bytes], path: Path, sheet: str) -> tuple[int, int]:
+    """The last row and column a sheet's cells reach, read from its XML without keeping it.
+
+    Where every <row> and <c> tag carries its `r` reference (as Excel writes them) the refs
+    are taken all at once; tags without one follow the tag before them, as calamine places
+    them, which needs a walk in order. Stops, raising, once past what beiwen reads.
+    """
+    last_row = last_column = row = column = read = 0
+    tail = b""
+    patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]] | None = None
+    while True:
+        chunk = stream.read(1 << 20)
+        read += len(chunk)
+        if read > SHEET_XML_LIMIT:
+            limit = SHEET_XML_LIMIT // 1024 // 1024
+            raise InvalidInputError(
+                t("table.sheet_xml_too_large", path=shown(path), sheet=sheet, limit=limit)
+            )
+        data = tail + chunk
+        cut = data.rfind(b"<") if chunk else len(data)
+        data, tail = data[:cut], data[cut:]
+        if len(tail) > 65536:  # no tag of a sheet is this long; calamine refuses the file
+            tail = b""
+        if patterns is None:
+            root = _ROOT_TAG.search(data)
+            patterns = _sheet_tags(root[1] or b"" if root else b"")
+        refs = patterns[0].findall(data)
+        if refs and b"" not in refs:
+            joined = b" ".join(refs).upper()
+            row = max(row, _largest_number(joined.translate(None, _LETTER_BYTES)))
+            letters = set(joined.translate(None, _DIGIT_BYTES).split())
+            column = max(map(_column_number, letters)) if letters else column
+            last_column = max(last_column, column)
+            last_row = max(last_row, row)
+        elif refs:
+            for match in patterns[1].finditer(data):
+                ref = _CELL_REF.search(match[2])
+                if match[1] == b"row":
+                    row = int(ref[2]) if ref and ref[2] else row + 1
+                    column = 0
+                else:
+                    if ref and ref[2]:
+                        row = max(row, int(ref[2]))
+                    column = _column_number(ref[1]) if ref and ref[1] else column + 1
+                    last_column = max(last_column, column)
+                last_row = max(last_row, row)
+        if (
+            last_row > SHEET_ROWS
+            or last_column > SHEET_COLUMNS
+            or last_row * last_column > SHEET_CELLS
+        ):
+            raise InvalidInputError(
+                t(
+                    "table.sheet_too_large",
+                    path=shown(path),
+                    sheet=sheet,
+                    rows=f"{last_row:,}",
+                    columns=f"{last_column:,}",
+                    max_rows=f"{SHEET_ROWS:,}",
+                    max_columns=SHEET_COLUMNS,
+                    max_cells=f"{SHEET_CELLS:,}",
+                )
+            )
+        if not chunk:
+            return last_row, last_column
+
+
+def check_sheet_size(path: Path, sheet: str) -> None:
+    """Refuse an .xlsx/.xlsm sheet that reaches past SHEET_ROWS, SHEET_COLUMNS or SHEET_CELLS,
+    or whose XML unzips to more than SHEET_XML_LIMIT, before calamine allocates it.
+
+    A file that is not a readable zip is left to calamine, which reports it as bad.
+    """
+    import zipfile
+    import zlib
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    with archive:
+        try:
+            parts = _sheet_parts(archive)
+            members = [parts[sheet]] if sheet in parts else [
+                name
+                for name in archive.namelist()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            ]  # fmt: skip
+            for member in members:
+                if archive.getinfo(member).file_size > SHEET_XML_LIMIT:
+                    limit = SHEET_XML_LIMIT // 1024 // 1024
+                    raise InvalidInputError(
+                        t("table.sheet_xml_too_large", path=shown(path), sheet=sheet, limit=limit)
+                    )
+                with archive.open(member) as stream:
+                    _sheet_extent(stream, path, sheet)
+        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, NotImplementedError):
+            return  # a damaged or encrypted archive: calamine reports it
+
+
 def _read_workbook(path: Path, sheet: str | None) -> Table:
     from python_calamine import CalamineWorkbook
 
@@ -347,7 +604,12 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
         raise InvalidInputError(
             t("table.no_sheet", path=path, sheet=sheet, sheets=", ".join(names))
         )
-    data = workbook.get_sheet_by_name(sheet if sheet is not None else names[0])
+    if not names:
+        raise InvalidInputError(t("table.empty", path=path))
+    chosen = sheet if sheet is not None else names[0]
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        check_sheet_size(path, chosen)
+    data = workbook.get_sheet_by_name(chosen)
     # iter_rows() starts at row 1 even when the data starts lower (it yields the empty rows
     # above), so the index alone is the row number Excel shows.
     rows = (
@@ -389,22 +651,86 @@ def _read_json(path: Path, encoding: str, on_bytes: Callable[[int], None] | None
     if not text.strip():
         raise InvalidInputError(t("table.empty", path=path))
     try:
-        json.loads(text)
+        json.loads(text, parse_int=_json_int)
+        records = _json_records(path, text)
+        if _SURROGATE_ESCAPE.search(text):
+            for line, record in records:
+                if _has_lone_surrogate(record):
+                    raise InvalidInputError(t("table.json_surrogate", path=path, line=line))
     except json.JSONDecodeError as error:
         raise InvalidInputError(
             t("table.bad_json", path=path, line=error.lineno, detail=error.msg)
         ) from None
-    records = _json_records(path, text)
+    except _BigNumber as error:
+        line = text.count("\n", 0, max(text.find(error.digits), 0)) + 1
+        raise InvalidInputError(
+            t("table.json_big_number", path=path, line=line, limit=JSON_DIGITS)
+        ) from None
+    except RecursionError:  # the decoder recurses once per level of [ or {
+        raise _too_deep(path, text) from None
     if not records:
         raise InvalidInputError(t("table.empty", path=path))
     header = list(dict.fromkeys(key for _line, record in records for key in record))
-    rows = ((line, [_json_cell(record.get(key)) for key in header]) for line, record in records)
-    return Table(header=header, rows=rows, encoding=_display_encoding(chosen), escaped=False)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for line, record in records:
+            try:
+                yield line, [_json_cell(record.get(key)) for key in header]
+            except RecursionError:
+                raise InvalidInputError(
+                    t("table.json_too_deep", path=path, line=line, limit=JSON_DEPTH)
+                ) from None
+
+    return Table(header=header, rows=rows(), encoding=_display_encoding(chosen), escaped=False)
+
+
+JSON_DEPTH = 100  # levels of [ and {: a roster has two, an array of flat objects
+JSON_DIGITS = 100  # digits of a JSON integer: Python refuses to read more than 4,300
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+class _BigNumber(Exception):
+    def __init__(self, digits: str) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _json_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > JSON_DIGITS:
+        raise _BigNumber(digits)
+    return int(digits)
+
+
+def _too_deep(path: Path, text: str) -> InvalidInputError:
+    """The error for JSON nested past JSON_DEPTH, naming the line where it gets there."""
+    depth, line = 0, 1
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > JSON_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                break
+        elif token in "]}":
+            depth -= 1
+    return InvalidInputError(t("table.json_too_deep", path=path, line=line, limit=JSON_DEPTH))
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    """True when a key or text holds half of a UTF-16 pair (from a `\\ud800` escape)."""
+    if isinstance(value, str):
+        return not value.isascii() and any("\ud800" <= char <= "\udfff" for char in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
 
 
 def _json_records(path: Path, text: str) -> list[tuple[int, dict[str, object]]]:
     """The objects of a (valid) JSON array with the line each starts on."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=_json_int)
     position = _skip_space(text, 0)
     line, counted = 1, 0
 

@@ -120,7 +120,7 @@ def _past_date(value: str, field_name: str) -> str:
 
 def _count_parser(name: str) -> Callable[[str], int]:
     def parse(value: str) -> int:
-        return parse_count(value, name)
+        return parse_count(value, name, kind="count")
 
     return parse
 

@@ -239,7 +239,7 @@ def validate_course(
     )
     check("teacher", str)
     check("venue", str)
-    check("capacity", lambda v: parse_count(v, "capacity", minimum=1))
+    check("capacity", lambda v: parse_count(v, "capacity", kind="capacity"))
     check("partner", lambda v: resolve_partner(conn, v))
     if "partner" in clean:
         partner = clean.pop("partner") or (None, None)
@@ -415,7 +415,9 @@ def add_class(
     """Record a held class; a planned class of the course on that day becomes held."""
     moment = parse_datetime(when, "--date")
     _check_held_date(moment, "--date")
-    count = parse_count(attendance, "--attendance") if attendance is not None else None
+    count = (
+        parse_count(attendance, "--attendance", kind="count") if attendance is not None else None
+    )
     starts_at, day = iso(moment), moment.date().isoformat()
     with db.write(conn):
         course = refs.course(conn, course_ref)
@@ -490,7 +492,7 @@ def edit_class(conn: sqlite3.Connection, ref: str, raw: dict[str, str]) -> Outco
         changes["status"] = parse_choice(CLASS_STATUSES, raw["status"], "--status")
     if "attendance" in raw:
         text = raw["attendance"].strip()
-        changes["attendance"] = parse_count(text, "--attendance") if text else None
+        changes["attendance"] = parse_count(text, "--attendance", kind="count") if text else None
     for name in ("venue", "note"):
         if name in raw:
             changes[name] = raw[name].strip() or None
@@ -888,7 +890,9 @@ def class_spec(conn: sqlite3.Connection) -> ImportSpec:
             reasons.append(error.message)
         attendance = raw.get("attendance", "").strip()
         try:
-            clean["attendance"] = parse_count(attendance, "attendance") if attendance else None
+            clean["attendance"] = (
+                parse_count(attendance, "attendance", kind="count") if attendance else None
+            )
         except InvalidInputError as error:
             reasons.append(error.message)
         for name in ("term", "venue", "note"):

@@ -811,7 +811,7 @@ def deadlines(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 def set_deadline(conn: sqlite3.Connection, category: str, days: str) -> dict[str, Any]:
     """Change the default time allowed for a category; existing orders keep their due time."""
     key = parse_choice(ISSUE_CATEGORIES, category, "--set", ALIASES["ISSUE_CATEGORIES"])
-    count = parse_count(days, "--set DAYS", minimum=1)
+    count = parse_count(days, "--set DAYS", kind="days")
     with db.write(conn):
         repo.set_deadline(conn, key, count)
     return {"category": key, "days": count}
@@ -982,6 +982,8 @@ def import_spec(conn: sqlite3.Connection, file_name: str) -> ImportSpec:
         if number and not reasons:
             try:
                 wanted = refs.number(number, "id")
+                if wanted is not None and wanted >= 1:  # 2**63 - 1 would stop every later add
+                    wanted = parse_count(wanted, "id", kind="id")
             except InvalidInputError as error:
                 return clean, [error.message]
             if wanted is None or wanted < 1:
