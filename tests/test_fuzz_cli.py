@@ -269,9 +269,6 @@ def test_hostile_values_fail_cleanly(small: Cli, path: tuple[str, ...], command:
         check_outcome(small, [*path, *args], fingerprint(small.db))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="db.backup() lists the folder of its target and lets ENAMETOOLONG out"
-)
 def test_a_backup_into_a_folder_name_too_long_is_a_user_error(small: Cli) -> None:
     check_outcome(small, ["db", "backup", "a" * 300 + "/copy.db"], fingerprint(small.db))
 
@@ -279,11 +276,6 @@ def test_a_backup_into_a_folder_name_too_long_is_a_user_error(small: Cli) -> Non
 UNDECODABLE = "caf\udce9"  # b"caf\xe9" in a UTF-8 locale: Python hands argv over like this
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a lone surrogate reaches SQLite or the terminal and raises UnicodeEncodeError, "
-    "which the error translator (cli.translate) does not handle",
-)
 @pytest.mark.parametrize(
     "args",
     [["units", "show", UNDECODABLE], ["issue", "add", UNDECODABLE, "--category", "vendor"]],

@@ -62,6 +62,16 @@ def translate(error: BaseException) -> int | None:
 class BeiwenGroup(TyperGroup):
     """The root group; its invoke() wraps every subcommand, so errors are translated once."""
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        bad = _undecodable_argument(args)
+        if bad is not None:
+            # Bytes the terminal's encoding could not decode reach Python as lone surrogates;
+            # SQLite and the terminal would fail on them later with a traceback.
+            set_language(detect_language(None))
+            print_error(t("error.undecodable_argument", position=bad))
+            raise typer.Exit(2)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
@@ -267,11 +277,6 @@ def _undecodable_argument(args: list[str]) -> int | None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `beiwen` script."""
     args = list(sys.argv[1:] if argv is None else argv)
-    bad = _undecodable_argument(args)
-    if bad is not None:
-        set_language(detect_language(None))
-        print_error(t("error.undecodable_argument", position=bad))
-        sys.exit(2)
     real_stdout = sys.stdout
     sys.stdout = _GuardedStdout(real_stdout)
     code: int | str | None = 0

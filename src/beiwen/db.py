@@ -348,12 +348,15 @@ def backup(conn: sqlite3.Connection, destination: Path) -> dict[str, int]:
     same read transaction as the copy), so a kill leaves no file or a complete one.
     Returns the row count of each table.
     """
-    from beiwen.io.files import staged_path
+    from beiwen.io.files import os_error, staged_path
 
-    missing = [f for f in (destination.parent, *destination.parent.parents) if not f.exists()]
-    for folder in reversed(missing):  # a backup folder of its own is private too: 0700
-        with contextlib.suppress(FileExistsError):
-            folder.mkdir(mode=0o700)
+    try:
+        missing = [f for f in (destination.parent, *destination.parent.parents) if not f.exists()]
+        for folder in reversed(missing):  # a backup folder of its own is private too: 0700
+            with contextlib.suppress(FileExistsError):
+                folder.mkdir(mode=0o700)
+    except OSError as error:
+        raise os_error(destination, error) from None
     with staged_path(destination) as temp:
         create_private_file(temp)
         conn.execute("BEGIN")  # one snapshot: the copy and the counts see the same rows

@@ -17,7 +17,7 @@ import re
 import sqlite3
 from collections.abc import Mapping
 
-from beiwen.errors import ConflictError, NotFoundError
+from beiwen.errors import ConflictError, InvalidInputError, NotFoundError
 from beiwen.i18n import register, t
 from beiwen.parsing import whole_number
 from beiwen.repository import Row
@@ -98,8 +98,10 @@ def number(ref: str | int, field: str = "value") -> int | None:
     if not text.isdigit():  # `①号店` is a name; only an all-digit text is a number
         return None
     found = whole_number(text, field)
-    # Beyond SQLite's 64-bit integers no row can have the id: "not found", not a crash.
-    return found if found is not None and found <= _LARGEST_ID else None
+    if found is not None and found > _LARGEST_ID:
+        # Beyond SQLite's 64-bit integers: the same sentence as any number SQLite refuses.
+        raise InvalidInputError(t("db.number_too_large"))
+    return found
 
 
 _CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
