@@ -8,6 +8,7 @@ write lock (for up to BUSY_TIMEOUT_MS) instead of failing, and a failure rolls b
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -399,8 +400,7 @@ def copy_into_place(source: sqlite3.Connection, path: Path, when: datetime) -> R
         if copied != counts:
             raise BeiwenError(t("db.backup_unverified", path=path))
         if path.exists():
-            kept_as = path.with_name(f"{path.name}.before-restore-{when:%Y%m%d-%H%M%S}")
-            os.link(path, kept_as)  # the old file keeps a name before the new one takes its own
+            kept_as = _keep_aside(path, f"{path.name}.before-restore-{when:%Y%m%d-%H%M%S}")
             for suffix in ("-wal", "-shm"):
                 sidecar = path.with_name(path.name + suffix)
                 if sidecar.exists():
@@ -414,6 +414,19 @@ def plain_connection(path: Path | str) -> sqlite3.Connection:
     staged file) or to ":memory:" (doctor's copy for the CHECK constraints): no pragmas,
     no migrations, nothing of the user's database."""
     return sqlite3.connect(path, isolation_level=None)
+
+
+def _keep_aside(path: Path, name: str) -> Path:
+    """Give the file at `path` a second name (`name`, else `name-2`, `name-3` …), so that it
+    keeps a name before the restored file takes its own."""
+    for attempt in range(1, 1000):
+        kept = path.with_name(name if attempt == 1 else f"{name}-{attempt}")
+        try:
+            os.link(path, kept)
+            return kept
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
 
 
 def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
