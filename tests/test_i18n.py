@@ -54,11 +54,28 @@ def test_every_message_exists_in_english_and_chinese(key: str) -> None:
     chinese.format(**values)
 
 
-def test_a_key_cannot_be_registered_twice_with_other_text() -> None:
-    i18n.register({"test.once": ("once", "一次")})
-    i18n.register({"test.once": ("once", "一次")})  # the same text again is harmless
-    with pytest.raises(RuntimeError, match="defined twice"):
-        i18n.register({"test.once": ("twice", "两次")})
+def test_both_catalogue_files_hold_the_same_keys() -> None:
+    assert sorted(i18n.texts("en")) == sorted(i18n.texts("zh"))
+
+
+def test_every_key_the_code_names_is_in_the_catalogue() -> None:
+    """Each `t("a.key")` with a literal key, in every module, has a message."""
+    import ast
+
+    known = set(i18n.texts("en"))
+    missing = []
+    for path in sorted(Path(beiwen.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "t"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value not in known
+            ):
+                missing.append(f"{path.name}:{node.lineno}: {node.args[0].value}")
+    assert missing == []
 
 
 def vocabularies() -> dict[str, vocab.Vocabulary]:

@@ -19,62 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from beiwen.errors import BeiwenError, DatabaseMissingError, InvalidInputError
-from beiwen.i18n import register, t
-
-register(
-    {
-        "db.number_too_large": (
-            "a number you gave is too large (ids and counts go up to 9223372036854775807); "
-            "check it",
-            "输入的数字过大（编号和数量最大为 9223372036854775807）；请核对",
-        ),
-        "db.no_schema": (
-            "{path} holds no beiwen tables yet; create them with: beiwen --db {path} init",
-            "{path} 中还没有 beiwen 的表；请先运行：beiwen --db {path} init",
-        ),
-        "db.foreign": (
-            "{path} is an SQLite database of another program, not a beiwen one; it was not "
-            "changed: check --db and BEIWEN_DB (beiwen init only creates a new or empty file)",
-            "{path} 是其他程序的 SQLite 数据库，不是 beiwen 数据库，未作任何改动："
-            "请检查 --db 和 BEIWEN_DB（beiwen init 只在新文件或空文件中建库）",
-        ),
-        "db.read_only": (
-            "{path} is read-only here, so nothing can be recorded; reading still works. Ask "
-            "for write permission (chmod u+w FILE and its folder) or copy it to a writable "
-            "folder",
-            "{path} 在此处只读，无法记录任何内容（仍可查询）；请获取写权限"
-            "（对文件和所在文件夹执行 chmod u+w），或把它复制到可写的文件夹",
-        ),
-        "db.read_only_upgrade": (
-            "{path} needs a schema upgrade but is read-only; make it writable, then run: "
-            "beiwen init",
-            "{path} 需要升级表结构，但它是只读的；请先使其可写，再运行：beiwen init",
-        ),
-        "db.disk_full": (
-            "the disk holding {path} is full; nothing was written: free some space and try again",
-            "{path} 所在的磁盘已满，未写入任何内容：请清理空间后重试",
-        ),
-        "db.disk_io": (
-            "the disk holding {path} reported an I/O error; nothing was written: check the "
-            "disk, then run: beiwen doctor",
-            "{path} 所在的磁盘读写出错（I/O 错误），未写入任何内容："
-            "请检查磁盘后运行：beiwen doctor",
-        ),
-        "db.this_database": ("the database", "数据库"),
-        "db.backup_unverified": (
-            "the copy for {path} did not match the database (integrity or row counts); "
-            "nothing was kept: run beiwen doctor, then try again",
-            "{path} 的副本与数据库不一致（完整性或行数），未保留任何文件："
-            "请运行 beiwen doctor 后重试",
-        ),
-        "db.migration_failed": (
-            "upgrading {path} failed at {names} ({detail}); nothing was changed: keep using the "
-            "previous beiwen version and report this message",
-            "升级 {path} 的表结构在 {names} 失败（{detail}）；数据库未作任何改动：请继续使用旧版 "
-            "beiwen，并报告此消息",
-        ),
-    }
-)
+from beiwen.i18n import t
 
 BUSY_TIMEOUT_MS = 30_000
 PRAGMAS = {

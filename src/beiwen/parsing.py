@@ -13,73 +13,11 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from operator import mul
 
 from beiwen.errors import InvalidInputError
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 
 # The district keeps Beijing time; China has had no daylight saving since 1991, so a fixed
 # offset is exact and keeps stored times comparable as text.
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
-
-register(
-    {
-        "parse.month": (
-            '{field}: "{value}" is not a month; use 2025-03, 2025/3, 202503 or 2025年3月',
-            "{field}：“{value}”不是有效月份；请用 2025-03、2025/3、202503 或 2025年3月",
-        ),
-        "parse.date": (
-            '{field}: "{value}" is not a date; use 2019-03-05, 2019/3/5 or 2019年3月5日',
-            "{field}：“{value}”不是有效日期；请用 2019-03-05、2019/3/5 或 2019年3月5日",
-        ),
-        "parse.datetime": (
-            '{field}: "{value}" is not a date and time; use 2024-08-03 09:30 (Beijing time)',
-            "{field}：“{value}”不是有效时间；请用 2024-08-03 09:30（北京时间）",
-        ),
-        "parse.year": (
-            '{field}: "{value}" is not a year; use four digits such as 2024',
-            "{field}：“{value}”不是有效年份；请用四位数字，如 2024",
-        ),
-        "parse.credit_code_length": (
-            '{field}: "{value}" has {length} characters; a unified social credit code has 18',
-            "{field}：“{value}”有 {length} 位；统一社会信用代码应为 18 位",
-        ),
-        "parse.credit_code_chars": (
-            '{field}: "{value}" contains "{char}", which a credit code never uses '
-            "(I, O, Z, S, V are excluded)",
-            "{field}：“{value}”含有字符“{char}”，"
-            "统一社会信用代码不使用该字符（不含 I、O、Z、S、V）",
-        ),
-        "parse.credit_code_region": (
-            '{field}: "{value}" has no 6-digit region code in positions 3-8',
-            "{field}：“{value}”第 3-8 位应为 6 位行政区划码",
-        ),
-        "parse.credit_code_check": (
-            '{field}: "{value}" fails the GB 32100 check (last character should be '
-            '"{expected}"); check the code',
-            "{field}：“{value}”校验位错误（按 GB 32100 应为“{expected}”）；请核对代码",
-        ),
-        "parse.phone": (
-            '{field}: "{value}" is not a phone number; use an 11-digit mobile '
-            "(13812345678) or a landline with area code (023-68281234)",
-            "{field}：“{value}”不是有效电话；请用 11 位手机号（13812345678）"
-            "或带区号的座机（023-68281234）",
-        ),
-        "parse.digits": (
-            '{field}: "{value}" has digits other than 0-9 (such as ①, ² or ٣); type 0-9',
-            "{field}：“{value}”含有 0-9 以外的数字字符（如 ①、²、٣）；请输入 0-9",
-        ),
-        "parse.integer": (
-            '{field}: "{value}" is not a whole number of at least {minimum}',
-            "{field}：“{value}”不是不小于 {minimum} 的整数",
-        ),
-        "parse.too_large": (
-            '{field}: "{value}" is too large; use a whole number from {minimum} to {maximum}',
-            "{field}：“{value}”过大；请输入 {minimum} 到 {maximum} 之间的整数",
-        ),
-        "parse.out_of_range": (
-            '{field}: "{value}" is outside the dates beiwen accepts ({first} to {last})',
-            "{field}：“{value}”超出可接受的日期范围（{first} 至 {last}）",
-        ),
-    }
-)
 
 # What a user may give, checked here and nowhere else (README: "What beiwen promises").
 # Numbers by kind, (smallest, largest); `parse_count(..., kind=...)` picks one. The largest
@@ -375,21 +313,6 @@ def mask_phone(phone: str | None) -> str:
     return "".join("*" if i in hidden else c for i, c in enumerate(phone))
 
 
-register(
-    {
-        "parse.time": (
-            '{field}: "{value}" is not a time of day; use HH:MM such as 09:30 or 19:00',
-            "{field}：“{value}”不是有效时刻；请用 HH:MM，如 09:30 或 19:00",
-        ),
-        "parse.weekday": (
-            '{field}: "{value}" is not a weekday; use mon..sun, 1-7 (1 = Monday), '
-            "周一..周日 or 星期一..星期日",
-            "{field}：“{value}”不是有效星期；请用 mon..sun、1-7（1 为周一）、"
-            "周一..周日 或 星期一..星期日",
-        ),
-    }
-)
-
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_CHINESE = "一二三四五六日"
@@ -425,30 +348,6 @@ def parse_weekday(value: str, field: str = "weekday") -> int:
 
 # GB 11643-1999 resident ID numbers (公民身份号码): 6-digit region, 8-digit birth date,
 # 3-digit sequence, then a check character over ISO 7064 MOD 11-2.
-register(
-    {
-        "parse.id_number_length": (
-            "{field}: {value} has {length} characters; a resident ID number has 18 "
-            "(17 digits and a check digit or X)",
-            "{field}：{value} 有 {length} 位；"
-            "居民身份证号码应为 18 位（17 位数字加一位校验码或 X）",
-        ),
-        "parse.id_number_chars": (
-            "{field}: {value} must be 17 digits followed by a digit or X",
-            "{field}：{value} 应为 17 位数字加一位数字或 X",
-        ),
-        "parse.id_number_birth": (
-            # Not the digits themselves: a birth date is personal data too (beiwen.privacy).
-            "{field}: {value} has no real birth date in positions 7-14; check the number",
-            "{field}：{value} 第 7-14 位不是有效的出生日期；请核对号码",
-        ),
-        "parse.id_number_check": (
-            '{field}: {value} fails the GB 11643 check (last character should be "{expected}"); '
-            "check the number",
-            "{field}：{value} 校验码错误（按 GB 11643 应为“{expected}”）；请核对号码",
-        ),
-    }
-)
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"

@@ -22,19 +22,7 @@ if TYPE_CHECKING:  # rich costs ~50 ms to import: only the table paths load it
     from rich.console import Console, RenderableType
     from rich.table import Table
     from rich.text import Text
-from beiwen.i18n import label, register, t
-
-register(
-    {
-        "render.bad_format": (
-            '--format: unknown format "{value}"; use one of: {choices}',
-            "--format：未知格式“{value}”；可用：{choices}",
-        ),
-        "render.none": ("(none)", "（无）"),
-        "render.total": ("Total", "合计"),
-        "render.yes": ("yes", "是"),
-    }
-)
+from beiwen.i18n import label, t
 
 FORMATS = ("table", "json", "csv")
 

@@ -19,28 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from beiwen import vocab
-from beiwen.i18n import label, register, t
+from beiwen.i18n import label, t
 from beiwen.render import neutralise, printable
-
-register(
-    {
-        "report.title_month": ("Monthly report {label}", "{label} 月度工作报告"),
-        "report.title_year": ("Annual report {label}", "{label} 年度工作报告"),
-        "report.title_range": ("Report {label}", "{label} 工作报告"),
-        "report.span": ("{start} to {last} (inclusive)", "{start} 至 {last}"),
-        "report.duty": ("Rotating secretary unit(s): {units}", "轮值书记单位：{units}"),
-        "report.no_duty": ("no duty unit assigned", "未安排轮值单位"),
-        "report.issues": ("Work orders", "问题工单"),
-        "report.by_category": ("Work orders by category", "工单分类统计"),
-        "report.by_grid": ("Work orders by grid", "工单分网格统计"),
-        "report.monthly": ("Work orders per month", "各月工单"),
-        "report.courses": ("Courses", "公益课程"),
-        "report.activities": ("Activities and services", "活动与服务"),
-        "report.compare_with": ("compared with {label}", "对比 {label}"),
-        "report.generated": ("Generated {at}", "生成时间 {at}"),
-        "report.none_grid": ("no grid", "未分网格"),
-    }
-)
 
 H_METRIC = ("Figure", "指标")
 H_VALUE = ("Value", "数值")

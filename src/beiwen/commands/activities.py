@@ -17,20 +17,12 @@ from beiwen.commands.importing import (
     SkipInvalidOption,
     run_import_command,
 )
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 
 app = typer.Typer(
     help="Activities (活动): finance visits, policy briefings, trainings, forums, salons, "
     "festivals and other services, with the enterprises and people they reached.",
     no_args_is_help=True,
-)
-
-register(
-    {
-        "activity.added": ("added activity {id}", "已添加活动 {id}"),
-        "activity.updated": ("updated activity {id}", "已更新活动 {id}"),
-        "activity.removed": ("removed activity {id} ({title})", "已删除活动 {id}（{title}）"),
-    }
 )
 
 KIND_HELP = (

@@ -17,7 +17,7 @@ from beiwen.commands.importing import (
     SkipInvalidOption,
     run_import_command,
 )
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 
 app = typer.Typer(
     help="Courses (课程): free public-benefit courses, their terms, classes and attendance.",
@@ -29,29 +29,6 @@ class_app = typer.Typer(
 )
 app.add_typer(term_app, name="term")
 app.add_typer(class_app, name="class")
-
-register(
-    {
-        "course.added": ("added course {id}", "已添加课程 {id}"),
-        "course.updated": ("updated course {id}", "已更新课程 {id}"),
-        "course.partner_text": (
-            'partner "{partner}" is not in the unit register; kept as text',
-            "合作方“{partner}”不在单位名录中；按文字保存",
-        ),
-        "course.term_added": ("added term {id}", "已添加第 {id} 号期次"),
-        "course.class_added": ("recorded class {id}", "已登记课堂 {id}"),
-        "course.class_updated": ("updated class {id}", "已更新课堂 {id}"),
-        "course.attend_summary": (
-            "class {id}: {added} added, {unchanged} already on the roster; attendance {attendance}",
-            "课堂 {id}：新增 {added} 人，{unchanged} 人已在名单中；出勤 {attendance} 人",
-        ),
-        "course.became_held": (
-            "class {id} was planned and is now recorded as held",
-            "课堂 {id} 原为计划课，现登记为已开课",
-        ),
-        "course.planned": ("planned {count} classes", "已安排 {count} 堂课"),
-    }
-)
 
 H_ID = ("ID", "编号")
 H_NAME = ("Name", "名称")

@@ -9,35 +9,9 @@ from typing import Annotated
 import typer
 
 from beiwen.commands import connect, state
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 
 app = typer.Typer(help="The database file: where it is, backups, checks.", no_args_is_help=True)
-
-register(
-    {
-        "db.initialised": ("database ready at {path}", "数据库已就绪：{path}"),
-        "db.demo_loaded": ("demo data loaded: {summary}", "演示数据已载入：{summary}"),
-        "db.backup_done": (
-            "backup written to {path} ({size} bytes)",
-            "备份已写入 {path}（{size} 字节）",
-        ),
-        "db.restored": (
-            "restored {path} from {backup}: {counts}",
-            "已用 {backup} 恢复 {path}：{counts}",
-        ),
-        "db.restore_kept": (
-            "the replaced database is kept as {kept}; delete it once you no longer need it",
-            "被替换的数据库已保留为 {kept}；确认不再需要后可删除",
-        ),
-        "db.check_ok": ("database is sound: {counts}", "数据库完好：{counts}"),
-        "db.check_failed": (
-            "the database has {count} problem(s); run: beiwen doctor (it says what to fix, or "
-            "to restore a backup with: beiwen db restore BACKUP.db)",
-            "数据库有 {count} 个问题；请运行：beiwen doctor（它会说明如何修复，"
-            "或用 beiwen db restore 备份.db 从备份恢复）",
-        ),
-    }
-)
 
 
 def register_root_commands(root: typer.Typer) -> None:

@@ -18,7 +18,7 @@ from beiwen.commands.importing import (
     SkipInvalidOption,
     run_import_command,
 )
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 
 app = typer.Typer(
     help="Grids (网格): the areas of the district, their Party branches and the people who "
@@ -31,45 +31,6 @@ member_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(member_app, name="member")
-
-register(
-    {
-        "grid.added": ("added grid {number}", "已添加网格 {number}"),
-        "grid.updated": ("updated grid {number}", "已更新网格 {number}"),
-        "grid.member_added": ("added member {id} ({name})", "已添加人员 {id}（{name}）"),
-        "grid.member_updated": ("updated member {id} ({name})", "已更新人员 {id}（{name}）"),
-        "grid.member_removed": ("removed member {id} ({name})", "已移除人员 {id}（{name}）"),
-        "grid.member_open_left": (
-            "note: {name} still had {count} open work order(s); assign someone else with: "
-            "beiwen issue suggest ID",
-            "提示：{name} 仍有 {count} 个未办结工单；可用 beiwen issue suggest 工单号 另行指派",
-        ),
-        "grid.nobody": (
-            'nobody has a skill matching "{skill}"; see the skills with: beiwen grid member list',
-            "没有人员具备与“{skill}”相符的技能；可用 beiwen grid member list 查看技能",
-        ),
-        "grid.suggest_for": (
-            "work order {id} ({category}, grid {grid}): skills {skills}",
-            "工单 {id}（{category}，网格 {grid}）：所需技能 {skills}",
-        ),
-        "grid.people_title": ("People by role", "人员（按角色）"),
-        "grid.district_people": (
-            "{count} more serve the whole district: beiwen grid member list",
-            "另有 {count} 人服务全商圈：beiwen grid member list",
-        ),
-        "grid.units_title": ("Units by kind", "单位（按类型）"),
-        "grid.merchants_title": ("Merchants by category", "商户（按业态）"),
-        "grid.orders_title": ("Open work orders", "未办结工单"),
-        "grid.assignments_title": ("Work orders assigned", "指派的工单"),
-        "grid.stats_title": (
-            "Work orders and people by grid, {period}",
-            "各网格工单与人员，{period}",
-        ),
-        "grid.all_time": ("all time", "全部时间"),
-        "grid.total": ("total", "合计"),
-        "grid.whole_district": ("whole district", "全商圈"),
-    }
-)
 
 H_GRID = ("Grid", "网格")
 H_NAME = ("Name", "名称")

@@ -10,23 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from beiwen.i18n import register, t
-
-register(
-    {
-        "import.summary": (
-            "{prefix}{inserted} inserted, {updated} updated, {unchanged} unchanged, "
-            "{rejected} rejected",
-            "{prefix}新增 {inserted}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}",
-        ),
-        "import.summary_present": (
-            "{prefix}{inserted} inserted, {unchanged} already present, {rejected} rejected",
-            "{prefix}新增 {inserted}，已存在 {unchanged}，拒绝 {rejected}",
-        ),
-        "import.dry_run_prefix": ("dry run, nothing written: ", "试运行，未写入："),
-        "import.rejects_written": ("rejected rows written to {path}", "被拒绝的行已写入 {path}"),
-    }
-)
+from beiwen.i18n import t
 
 EncodingOption = Annotated[
     str, typer.Option(help="auto (BOM, else UTF-8, else GB18030), or a name such as gb18030.")

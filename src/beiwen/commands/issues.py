@@ -22,41 +22,12 @@ from beiwen.commands.importing import (
     SkipInvalidOption,
     run_import_command,
 )
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 
 app = typer.Typer(
     help="Work orders (工单): record, dispatch (吹哨), report in (报到), resolve, follow up "
     "(回访), transfer (转单); list, import and export.",
     no_args_is_help=True,
-)
-
-register(
-    {
-        "issues.added": ("added work order {id}, due {due}", "已添加工单 {id}，办理期限 {due}"),
-        "issues.added_no_due": ("added work order {id}", "已添加工单 {id}"),
-        "issues.moved": (
-            "work order {id}: {action}; status is now {status}",
-            "工单 {id}：{action}；当前状态：{status}",
-        ),
-        "issues.commented": ("comment added to work order {id}", "已为工单 {id} 添加备注"),
-        "issues.assigned": (
-            "{name} (member {person}) now helps on work order {id}; open assignments: {count}",
-            "{name}（人员 {person}）已指派协助工单 {id}；在办工单 {count} 个",
-        ),
-        "issues.deadline_set": (
-            "{category}: new work orders are due {days} days after the report "
-            "(existing ones keep their due time)",
-            "{category}：新工单的办理期限为上报后 {days} 天（已有工单的期限不变）",
-        ),
-        "issues.exported": (
-            "wrote {count} work orders to {path}",
-            "已导出 {count} 个工单到 {path}",
-        ),
-        "issues.hours": ("{hours} h", "{hours} 小时"),
-        "issues.from_unit": ("from {unit}", "转自 {unit}"),
-        "issues.departments_title": ("Departments", "承办单位"),
-        "issues.timeline_title": ("Timeline", "办理过程"),
-    }
 )
 
 H_ID = ("No.", "工单号")

@@ -9,22 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from beiwen.commands import connect
-from beiwen.i18n import register, t
-
-register(
-    {
-        "report.needs_output": (
-            "--format docx writes a Word file; add --output PATH",
-            "--format docx 需要写入文件；请加 --output PATH",
-        ),
-        "report.written": ("report written to {path}", "报告已写入 {path}"),
-        "report.explain_title": (
-            "{metric} for {label}: numerator {numerator}, denominator {denominator}",
-            "{label} 的 {metric}：分子 {numerator}，分母 {denominator}",
-        ),
-        "report.bad_lang": ("--lang: use zh or en", "--lang：请用 zh 或 en"),
-    }
-)
+from beiwen.i18n import t
 
 FORMATS = ("table", "json", "csv", "md", "docx")
 

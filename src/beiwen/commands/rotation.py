@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from beiwen.commands import FORMAT_HELP, connect
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -20,81 +20,6 @@ app = typer.Typer(
     help="The rotating secretary (轮值书记): each month one council unit leads the Party "
     "activities. Plan, show, swap and assign the months.",
     no_args_is_help=True,
-)
-
-register(
-    {
-        "rotation.planned": (
-            "planned {start} to {end}: {changed} month(s) assigned, {kept} kept",
-            "已排 {start} 至 {end}：新排 {changed} 个月，保留 {kept} 个月",
-        ),
-        "rotation.all_kept": (
-            "every month of {start} to {end} already has a duty unit; nothing changed "
-            "(add --replace to plan them anew)",
-            "{start} 至 {end} 每个月都已有轮值单位；未作改动（如需重排请加 --replace）",
-        ),
-        "rotation.replanned": (
-            "planned anew, their units are no longer on the council: {months}",
-            "以下月份的原轮值单位已不在联席会，已重新安排：{months}",
-        ),
-        "rotation.assigned": ("{month}: {unit}", "{month}：{unit}"),
-        "rotation.unchanged": (
-            "{month} is already held by {unit}; nothing changed",
-            "{month} 已由 {unit} 轮值；未作改动",
-        ),
-        "rotation.swapped": (
-            "swapped {first} and {second}",
-            "已对调 {first} 和 {second}",
-        ),
-        "rotation.unassigned_done": (
-            "{month} now has no duty unit",
-            "{month} 现已空缺",
-        ),
-        "rotation.order_set": (
-            "rotation order saved; months already planned keep their units",
-            "轮值顺序已保存；已排月份不变",
-        ),
-        "rotation.gaps_hint": (
-            "{count} month(s) without a duty unit; fill them with: "
-            "beiwen rotation plan --from {first} --months {months}",
-            "{count} 个月没有轮值单位；可用以下命令补排："
-            "beiwen rotation plan --from {first} --months {months}",
-        ),
-        "rotation.vacated": (
-            "{name} held these later months, now without a duty unit: {months}",
-            "{name} 原轮值的以下月份现已空缺：{months}",
-        ),
-        "rotation.vacated_hint": (
-            "plan them again with: beiwen rotation plan --from {first} --months {months} "
-            "--replace (without --replace only the gaps are filled)",
-            "重新排班：beiwen rotation plan --from {first} --months {months} --replace"
-            "（不加 --replace 则只补空缺）",
-        ),
-        "rotation.ics_written": (
-            "wrote {count} event(s) to {path}",
-            "已写入 {count} 个日程到 {path}",
-        ),
-        "rotation.output_needs_file_format": (
-            "--output writes ics, json or csv; add --format ics (or json, csv)",
-            "--output 只用于 ics、json 或 csv；请加 --format ics（或 json、csv）",
-        ),
-        "rotation.no_events": (
-            "no month from {start} to {end} has a duty unit; the calendar has no events",
-            "{start} 至 {end} 没有已排轮值的月份；日历中没有日程",
-        ),
-        "rotation.gap": ("(gap)", "（空缺）"),
-        "rotation.gaps": ("Gaps (no duty unit): {months}", "空缺（无轮值单位）：{months}"),
-        "rotation.title": ("Rotating secretary {span}", "轮值书记 {span}"),
-        "rotation.counts_title": ("Months per unit", "各单位轮值月数"),
-        "rotation.order_title": ("Rotation order", "轮值顺序"),
-        "rotation.history_title": ("Changes to the rotation", "轮值变更记录"),
-        "rotation.calendar_name": ("Rotating secretary", "轮值书记"),
-        "rotation.event_summary": ("Rotating secretary: {unit}", "轮值书记：{unit}"),
-        "rotation.this_month": ("This month", "本月"),
-        "rotation.next_month": ("Next month", "下月"),
-        "rotation.inactive": ("{unit} (no longer on the council)", "{unit}（已不在联席会）"),
-        "rotation.quarter": ("Q{number}", "第{number}季度"),
-    }
 )
 
 MONTH_NAMES = (

@@ -17,24 +17,11 @@ from beiwen.commands.importing import (
     SkipInvalidOption,
     run_import_command,
 )
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 
 app = typer.Typer(
     help="Units (单位): agencies, banks, enterprises, merchants; roster import and export.",
     no_args_is_help=True,
-)
-
-register(
-    {
-        "units.added": ("added unit {id}", "已添加单位 {id}"),
-        "units.updated": ("updated unit {id}", "已更新单位 {id}"),
-        "units.retired": ("retired unit {id} ({name})", "单位 {id}（{name}）已退出"),
-        "units.exported": ("wrote {count} units to {path}", "已导出 {count} 个单位到 {path}"),
-        "units.xlsx_needs_output": (
-            "--format xlsx writes a file; add --output PATH",
-            "--format xlsx 需要写入文件；请加 --output PATH",
-        ),
-    }
 )
 
 H_ID = ("ID", "编号")

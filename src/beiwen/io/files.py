@@ -26,41 +26,7 @@ from pathlib import Path
 from typing import IO
 
 from beiwen.errors import BeiwenError
-from beiwen.i18n import register, t
-
-register(
-    {
-        "files.protected": (
-            "{path} is {what}; beiwen will not overwrite it: give another file name",
-            "{path} 是{what}；beiwen 不会覆盖它：请换一个文件名",
-        ),
-        "files.what_database": ("the database in use", "正在使用的数据库"),
-        "files.what_import": ("the file being imported", "正在导入的文件"),
-        "files.what_backup": ("the backup being written", "正在写入的备份"),
-        "files.symlink": (
-            "{path} is a symbolic link; beiwen never writes through a link: give the real "
-            "file's path or a new name",
-            "{path} 是符号链接；beiwen 不通过链接写入：请给出真实文件路径或新文件名",
-        ),
-        "files.not_regular": (
-            "{path} is {kind}, not a regular file; give a file name to write",
-            "{path} 是{kind}，不是普通文件；请给出要写入的文件名",
-        ),
-        "files.kind_directory": ("a folder", "文件夹"),
-        "files.kind_device": ("a device", "设备"),
-        "files.kind_fifo": ("a pipe (FIFO)", "管道（FIFO）"),
-        "files.kind_socket": ("a socket", "套接字"),
-        "files.kind_other": ("a special file", "特殊文件"),
-        "files.no_folder": (
-            "{path} cannot be written: the folder {folder} does not exist; create it first",
-            "无法写入 {path}：文件夹 {folder} 不存在；请先创建",
-        ),
-        "files.name_too_long": (
-            "{path}: the path is longer than the file system allows; use a shorter name",
-            "{path}：路径超过文件系统允许的长度；请用更短的名称",
-        ),
-    }
-)
+from beiwen.i18n import t
 
 TEMP_PREFIX = ".beiwen-"
 TEMP_SUFFIX = ".tmp"

@@ -21,114 +21,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO
 
 from beiwen.errors import BeiwenError, InvalidInputError
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 from beiwen.io.files import shown
 
 if TYPE_CHECKING:
     import zipfile
-
-register(
-    {
-        "table.bad_format": (
-            '{path}: unsupported file type "{suffix}"; use .csv, .tsv, .xlsx, .xls or .json',
-            "{path}：不支持的文件类型“{suffix}”；请使用 .csv、.tsv、.xlsx、.xls 或 .json",
-        ),
-        "table.bad_encoding_name": (
-            'unknown encoding "{name}"; use auto, utf-8, utf-8-sig, gb18030, gbk or utf-16',
-            "未知编码“{name}”；可用 auto、utf-8、utf-8-sig、gb18030、gbk 或 utf-16",
-        ),
-        "table.undecodable": (
-            "line {line}: bytes that are not valid {encoding}; save the file as UTF-8 "
-            "or pass --encoding",
-            "第 {line} 行：含有不符合 {encoding} 编码的字节；请另存为 UTF-8 或指定 --encoding",
-        ),
-        "table.undecodable_auto": (
-            "line {line}: the file is neither UTF-8 nor GB18030; save it as UTF-8 or pass "
-            "--encoding",
-            "第 {line} 行：文件既不是 UTF-8 也不是 GB18030 编码；请另存为 UTF-8 或指定 --encoding",
-        ),
-        "table.line_too_long": (
-            "the line is longer than {limit} MB; a roster row never is, check the file",
-            "该行超过 {limit} MB；名册中的一行不会这么长，请检查文件",
-        ),
-        "table.utf16_without_bom": (
-            "line 1 holds NUL bytes: the file looks like UTF-16 saved without its byte-order "
-            "mark; pass --encoding utf-16-le (or utf-16-be), or save it as UTF-8",
-            "第 1 行含有 NUL 字节：文件似乎是不带字节顺序标记（BOM）的 UTF-16；"
-            "请指定 --encoding utf-16-le（或 utf-16-be），或另存为 UTF-8",
-        ),
-        "table.empty": (
-            "{path} is empty; it needs a header line and at least one row",
-            "{path} 是空文件；需要表头行和至少一行数据",
-        ),
-        "table.bad_workbook": (
-            "{path} cannot be read as a spreadsheet ({detail})",
-            "{path} 无法作为电子表格读取（{detail}）",
-        ),
-        "table.no_sheet": (
-            '{path} has no sheet "{sheet}"; its sheets are: {sheets}',
-            "{path} 中没有工作表“{sheet}”；现有工作表：{sheets}",
-        ),
-        "table.encoding_used": ("{path}: read as {encoding}", "{path}：按 {encoding} 编码读取"),
-        "table.csv_error": ("line {line}: {detail}", "第 {line} 行：{detail}"),
-        "table.cell_too_long": (
-            "a cell is longer than {limit} characters",
-            "单元格超过 {limit} 个字符",
-        ),
-        "table.cannot_read": (
-            "cannot read {path} ({detail}); check the file and its permissions",
-            "无法读取 {path}（{detail}）；请检查文件及其权限",
-        ),
-        "table.bad_json": (
-            "{path}: line {line}: not valid JSON ({detail})",
-            "{path}：第 {line} 行：不是有效的 JSON（{detail}）",
-        ),
-        "table.json_shape": (
-            "{path}: line {line}: expected a JSON array of objects, one per row "
-            "(as beiwen's --format json writes)",
-            "{path}：第 {line} 行：应为 JSON 对象数组，每行一个对象"
-            "（即 beiwen --format json 的输出）",
-        ),
-        "table.not_text_encoding": (
-            '"{name}" is not an encoding beiwen reads files in; use one of: {names}',
-            "“{name}”不是 beiwen 可读取的文件编码；请使用：{names}",
-        ),
-        "table.utf16_no_bom_given": (
-            "the file does not start with a UTF-16 byte-order mark; pass --encoding "
-            "utf-16-le (or utf-16-be), or save it as UTF-8",
-            "文件开头没有 UTF-16 字节顺序标记（BOM）；请指定 --encoding utf-16-le"
-            "（或 utf-16-be），或另存为 UTF-8",
-        ),
-        "table.json_too_deep": (
-            "{path}: line {line}: the JSON nests deeper than {limit} levels; a roster is an "
-            "array of flat objects",
-            "{path}：第 {line} 行：JSON 嵌套超过 {limit} 层；名册应为扁平对象的数组",
-        ),
-        "table.json_big_number": (
-            "{path}: line {line}: a number of more than {limit} digits; no roster holds one, "
-            "check the file",
-            "{path}：第 {line} 行：数字超过 {limit} 位；名册中不会有这样的数字，请检查文件",
-        ),
-        "table.json_surrogate": (
-            "{path}: line {line}: a \\u escape names half a character (a lone surrogate "
-            "such as \\ud800); check the file",
-            "{path}：第 {line} 行：\\u 转义只表示半个字符（孤立代理项，如 \\ud800）；请检查文件",
-        ),
-        "table.sheet_too_large": (
-            '{path}: sheet "{sheet}" reaches row {rows} and column {columns}; beiwen reads '
-            "sheets of up to {max_rows} rows, {max_columns} columns and {max_cells} cells: "
-            "delete the cells far outside the table, or save the table as CSV",
-            "{path}：工作表“{sheet}”延伸到第 {rows} 行、第 {columns} 列；beiwen 只读取不超过 "
-            "{max_rows} 行、{max_columns} 列、{max_cells} 个单元格的工作表："
-            "请删除表格之外的远处单元格，或另存为 CSV",
-        ),
-        "table.sheet_xml_too_large": (
-            '{path}: sheet "{sheet}" unpacks to more than {limit} MB; a roster never does, '
-            "save the table as CSV",
-            "{path}：工作表“{sheet}”解压后超过 {limit} MB；名册不会这么大，请另存为 CSV",
-        ),
-    }
-)
 
 CELL_LIMIT = 131_072  # csv's default field limit: a larger cell is an error, not a hang
 # The encodings --encoding accepts, by the name codecs.lookup gives them (so aliases such as

@@ -17,7 +17,7 @@ from typing import Any
 
 from beiwen import db
 from beiwen.errors import BeiwenError, ConflictError, InvalidInputError
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 from beiwen.parsing import (
     add_months,
     iso,
@@ -32,40 +32,6 @@ from beiwen.repository import activities as repo
 from beiwen.services import refs
 from beiwen.services.importing import ImportSpec, ImportSummary, run_import
 from beiwen.vocab import ACTIVITY_KINDS, ALIASES, parse_choice
-
-register(
-    {
-        "activities.required": ("{field}: is required", "{field}：必填"),
-        "activities.future": (
-            "{field}: {day} is in the future; an activity is logged once it has taken place",
-            "{field}：{day} 尚未到来；活动应在举办后登记",
-        ),
-        "activities.removed": (
-            "activity {id} was removed on {at}",
-            "活动 {id} 已于 {at} 删除",
-        ),
-        "activities.nothing_to_change": (
-            "nothing to change; pass at least one option, see: beiwen activity edit --help",
-            "没有要修改的内容；请至少指定一个选项，见 beiwen activity edit --help",
-        ),
-        "activities.partners_and_clear": (
-            "give --partner or --clear-partners, not both",
-            "--partner 与 --clear-partners 不能同时使用",
-        ),
-        "activities.month_and_year": (
-            "give --month or --year, not both",
-            "--month 与 --year 只能用一个",
-        ),
-        "activities.lead_from_rotation": (
-            "lead unit: {unit}, the duty unit of {month}",
-            "牵头单位：{unit}（{month} 轮值单位）",
-        ),
-        "activities.no_duty_unit": (
-            "no lead unit: no duty unit is set for {month}; give one with --lead-unit",
-            "未设牵头单位：{month} 没有轮值单位；可用 --lead-unit 指定",
-        ),
-    }
-)
 
 COUNT_FIELDS = ("enterprises_served", "enterprises_helped", "participants")
 IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {

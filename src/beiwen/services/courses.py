@@ -18,7 +18,7 @@ from typing import Any
 
 from beiwen import db
 from beiwen.errors import BeiwenError, ConflictError, InvalidInputError, NotFoundError
-from beiwen.i18n import label, register, t
+from beiwen.i18n import label, t
 from beiwen.parsing import (
     iso,
     now,
@@ -35,113 +35,6 @@ from beiwen.repository import units as unit_repo
 from beiwen.services import holidays, refs
 from beiwen.services.importing import ImportSpec, ImportSummary, run_import
 from beiwen.vocab import ALIASES, CLASS_STATUSES, COURSE_CATEGORIES, parse_choice
-
-register(
-    {
-        "courses.name_taken": (
-            'a course named "{name}" already exists (id {id}); change it with: '
-            "beiwen course edit {id}",
-            "已有名为“{name}”的课程（编号 {id}）；如需修改：beiwen course edit {id}",
-        ),
-        "courses.required": ("{field}: is required", "{field}：必填"),
-        "courses.nothing_to_change": (
-            "nothing to change; pass at least one option, see: beiwen course {command} --help",
-            "没有要修改的内容；请至少指定一个选项，见 beiwen course {command} --help",
-        ),
-        "courses.term_taken": (
-            'course "{course}" already has a term "{name}" (id {id})',
-            "课程“{course}”已有“{name}”（编号 {id}）",
-        ),
-        "courses.term_order": (
-            "--end {end} is before --start {start}",
-            "--end {end} 早于 --start {start}",
-        ),
-        "courses.future_class": (
-            "{field}: {when} is in the future; a class is recorded once it has been held "
-            "(plan future classes with: beiwen course plan)",
-            "{field}：{when} 尚未到来；课堂应在开课后登记"
-            "（未来的课堂请用 beiwen course plan 安排）",
-        ),
-        "courses.duplicate_class": (
-            'course "{course}" already has a class at {when} (class {id}); change it with: '
-            "beiwen course class edit {id}",
-            "课程“{course}”在 {when} 已有课堂（编号 {id}）；"
-            "如需修改：beiwen course class edit {id}",
-        ),
-        "courses.ambiguous_planned": (
-            'course "{course}" has {count} planned classes on {day} (ids {ids}); give the '
-            "exact time, or use: beiwen course class edit ID --status held",
-            "课程“{course}”在 {day} 有 {count} 堂计划课（编号 {ids}）；请给出准确时间，"
-            "或使用 beiwen course class edit 编号 --status held",
-        ),
-        "courses.over_capacity": (
-            "class {id}: attendance {attendance} is above the capacity of {capacity}",
-            "课堂 {id}：出勤 {attendance} 人，超过容量 {capacity} 人",
-        ),
-        "courses.outside_term": (
-            'class {id}: {day} is outside term "{term}" ({start} to {end})',
-            "课堂 {id}：{day} 不在“{term}”的时间范围内（{start} 至 {end}）",
-        ),
-        "courses.open_end": ("open", "未定"),
-        "courses.cancelled_class": (
-            "class {id} is cancelled; restore it first with: "
-            "beiwen course class edit {id} --status held",
-            "课堂 {id} 已取消；请先恢复：beiwen course class edit {id} --status held",
-        ),
-        "courses.planned_future": (
-            "class {id} is planned for {when}; record its attendance once it has been held",
-            "课堂 {id} 计划于 {when} 开课；请在开课后再登记出勤",
-        ),
-        "courses.roster_attendance": (
-            "class {id} has a roster of {count} names and its attendance is counted from it; "
-            "add names with: beiwen course attend {id} NAME",
-            "课堂 {id} 已有 {count} 人的签到名单，出勤人数按名单计算；"
-            "补充名单请用 beiwen course attend {id} 姓名",
-        ),
-        "courses.roster_status": (
-            "class {id} has a roster of {count} names, so it was held; it cannot be {status}",
-            "课堂 {id} 已有 {count} 人的签到名单，说明已开课；不能改为“{status}”",
-        ),
-        "courses.roster_replaces": (
-            "class {id}: attendance is now {attendance}, counted from its roster "
-            "(it was recorded as {recorded})",
-            "课堂 {id}：出勤人数现按签到名单计为 {attendance}（原登记为 {recorded}）",
-        ),
-        "courses.bad_person": (
-            'attendee "{value}": give a name, or NAME:PHONE such as 张三:13812345678',
-            "学员“{value}”：请写姓名，或 姓名:电话，如 张三:13812345678",
-        ),
-        "courses.people_or_file": (
-            "give the attendees either as arguments or with --file, not both",
-            "学员名单请用参数或 --file 二选一，不要同时使用",
-        ),
-        "courses.no_people": (
-            "give at least one attendee (NAME or NAME:PHONE) or --file roster.csv",
-            "请至少给出一名学员（姓名 或 姓名:电话），或使用 --file 名单.csv",
-        ),
-        "courses.plan_limit": (
-            "--count: at most {limit} classes can be planned at once",
-            "--count：一次最多安排 {limit} 堂课",
-        ),
-        "courses.plan_clash": (
-            'course "{course}" already has a class at {when} (class {id}); nothing was planned',
-            "课程“{course}”在 {when} 已有课堂（编号 {id}）；未安排任何课堂",
-        ),
-        "courses.holidays_unknown": (
-            "the holiday calendar covers {covered} only; holidays were not skipped in {years}",
-            "节假日表仅包含 {covered} 年；{years} 年的节假日未跳过",
-        ),
-        "courses.holiday_skipped": ("skipped {day}: {holiday}", "已跳过 {day}：{holiday}"),
-        "courses.plan_after_term": (
-            'the last planned class ({day}) is after the end of term "{term}" ({end})',
-            "最后一堂计划课（{day}）晚于“{term}”的结束日期（{end}）",
-        ),
-        "courses.plan_before_term": (
-            'the first planned class ({day}) is before the start of term "{term}" ({start})',
-            "第一堂计划课（{day}）早于“{term}”的开始日期（{start}）",
-        ),
-    }
-)
 
 PLAN_LIMIT = 366
 ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -10,39 +10,8 @@ from pathlib import Path
 
 from beiwen import db
 from beiwen.errors import BeiwenError, ConflictError
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 from beiwen.repository import database as repo
-
-register(
-    {
-        "db.backup_exists": (
-            "{path} already exists; choose a new file name for the backup",
-            "{path} 已存在；请为备份选择一个新文件名",
-        ),
-        "db.demo_not_empty": (
-            "{path} already holds data; load the demo into a new file: "
-            "beiwen --db NEW.db init --demo",
-            "{path} 中已有数据；请把演示数据载入新文件：beiwen --db 新文件.db init --demo",
-        ),
-        "db.check_integrity": ("integrity: {detail}", "完整性：{detail}"),
-        "db.check_foreign_key": (
-            "foreign key: {table} row {rowid} points to a missing {parent}",
-            "外键：{table} 表第 {rowid} 行引用的 {parent} 不存在",
-        ),
-        "db.restore_same": (
-            "{path} is the database itself; give the backup file to restore from",
-            "{path} 就是数据库本身；请给出要恢复的备份文件",
-        ),
-        "db.restore_damaged": (
-            "{path} is damaged ({detail}); it cannot be restored: choose another backup",
-            "{path} 已损坏（{detail}），不能用于恢复：请选择其他备份",
-        ),
-        "db.no_examples": (
-            "the demo data (examples/) is not installed with this copy of beiwen",
-            "当前安装的 beiwen 不含演示数据（examples/）",
-        ),
-    }
-)
 
 
 def init_database(path: Path) -> sqlite3.Connection:

@@ -8,25 +8,11 @@ from typing import Any
 
 from beiwen import db
 from beiwen.errors import ConflictError, InvalidInputError
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 from beiwen.parsing import iso, now, whole_number
 from beiwen.repository import grids as repo
 from beiwen.services import refs
 from beiwen.services.importing import ImportSpec
-
-register(
-    {
-        "grids.exists": (
-            "grid {number} already exists ({name}); change it with: beiwen grid edit {number}",
-            "网格 {number} 已存在（{name}）；如需修改：beiwen grid edit {number}",
-        ),
-        "grids.bad_number": (
-            'grid number "{value}" must be a whole number from 1 to 999',
-            "网格编号“{value}”必须是 1 到 999 的整数",
-        ),
-        "grids.empty_name": ("grid name must not be empty", "网格名称不能为空"),
-    }
-)
 
 
 def parse_grid_number(value: str | int) -> int:
@@ -109,20 +95,6 @@ def import_spec() -> ImportSpec:
         key=lambda clean: ("number", str(clean["number"])),
         write=write,
     )
-
-
-register(
-    {
-        "grids.nothing_to_change": (
-            "nothing to change; pass --name, --branch or --area, see: beiwen grid edit --help",
-            "没有要修改的内容；请指定 --name、--branch 或 --area，见 beiwen grid edit --help",
-        ),
-        "grids.month_and_year": (
-            "--month and --year cannot be combined; give one of them",
-            "--month 与 --year 不能同时使用；请只给一个",
-        ),
-    }
-)
 
 
 def edit_grid(

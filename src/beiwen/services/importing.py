@@ -19,58 +19,13 @@ from typing import Any
 
 from beiwen.db import write
 from beiwen.errors import ImportRejectedError, InvalidInputError
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 from beiwen.io.files import check_target, protected
 from beiwen.io.tables import Table, is_csv_error, read_table
 from beiwen.render import formula_like
 
 # The column --rejects adds; a corrected rejects file is imported again with it still there.
 REJECTS_ERROR_COLUMN = ("error", "错误")
-
-register(
-    {
-        "import.unknown_column": (
-            'unknown column "{column}" in the header; accepted columns are: {accepted}',
-            "表头中有未知列“{column}”；可用的列：{accepted}",
-        ),
-        "import.duplicate_column": (
-            'columns "{first}" and "{second}" both mean {canonical}; keep one',
-            "列“{first}”和“{second}”都表示 {canonical}；请只保留一列",
-        ),
-        "import.missing_column": (
-            'the header has no column for {canonical} (for example "{example}"); add it',
-            "表头缺少 {canonical} 列（如“{example}”）；请添加",
-        ),
-        "import.ragged": (
-            "line {line}: has {cells} cells but the header has {columns}",
-            "第 {line} 行：有 {cells} 个单元格，但表头有 {columns} 列",
-        ),
-        "import.nul": (
-            "line {line}: {column}: contains a NUL byte",
-            "第 {line} 行：{column}：含有 NUL 字节",
-        ),
-        "import.row_error": ("line {line}: {reason}", "第 {line} 行：{reason}"),
-        "import.duplicate_key": (
-            'line {line}: {field}: "{key}" already appears on line {first}',
-            "第 {line} 行：{field}：“{key}”与第 {first} 行重复",
-        ),
-        "import.rejected": (
-            "{path}: {bad} of {total} rows are invalid; nothing was imported. Fix them, or "
-            "pass --skip-invalid --rejects PATH",
-            "{path}：{total} 行中有 {bad} 行无效，未导入任何数据。请修正，或使用 "
-            "--skip-invalid --rejects PATH",
-        ),
-        "import.no_rows": (
-            "{path} has a header but no rows; nothing to import",
-            "{path} 只有表头没有数据；没有可导入的内容",
-        ),
-        "import.rejects_needed": (
-            "--skip-invalid needs --rejects PATH to keep the rows it skips",
-            "--skip-invalid 需要同时指定 --rejects PATH 以保存被跳过的行",
-        ),
-        "import.error_column": REJECTS_ERROR_COLUMN,
-    }
-)
 
 
 @dataclass

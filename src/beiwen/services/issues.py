@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from beiwen import db
 from beiwen.errors import BeiwenError, ConflictError, InvalidInputError
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 from beiwen.parsing import (
     add_months,
     iso,
@@ -58,135 +58,6 @@ from beiwen.vocab import (
 
 if TYPE_CHECKING:
     from beiwen.services.importing import ImportSpec, ImportSummary
-
-register(
-    {
-        "issues.required": ("{field}: is required", "{field}：必填"),
-        "issues.note_required": (
-            "{field}: say what was done or why (a non-empty note)",
-            "{field}：请填写处理情况或原因（不能为空）",
-        ),
-        "issues.future": (
-            "{field}: {value} is in the future; give a time up to now ({now})",
-            "{field}：{value} 晚于当前时间；请填写不晚于现在（{now}）的时间",
-        ),
-        "issues.before_report": (
-            "{field}: {value} is earlier than the report of work order {id} ({reported}); "
-            "give a later time",
-            "{field}：{value} 早于工单 {id} 的上报时间（{reported}）；请填写更晚的时间",
-        ),
-        "issues.before_last_step": (
-            "{field}: {value} is earlier than the latest step of work order {id} ({last}); "
-            "steps are recorded in order, give {last} or later",
-            "{field}：{value} 早于工单 {id} 的上一步（{last}）；各步骤须按时间顺序记录，"
-            "请填写 {last} 或之后的时间",
-        ),
-        "issues.due_before_report": (
-            "{field}: {due} is earlier than the report time {reported}",
-            "{field}：办理期限 {due} 早于上报时间 {reported}",
-        ),
-        "issues.time_order": (
-            "{later}: {later_value} is earlier than {earlier} ({earlier_value})",
-            "{later}：{later_value} 早于 {earlier}（{earlier_value}）",
-        ),
-        # Illegal moves of the state machine, one message per kind of mistake.
-        "issues.illegal.cancelled": (
-            "work order {id} was cancelled; a cancelled work order is final (only comments "
-            "can be added); record it anew with: beiwen issue add",
-            "工单 {id} 已撤销，不能再办理（只能添加备注）；如需重新办理请新建：beiwen issue add",
-        ),
-        "issues.illegal.handled": (
-            "work order {id} is already {status}; to work on it again: "
-            'beiwen issue reopen {id} --note "why"',
-            '工单 {id} 已是“{status}”状态；如需重新办理：beiwen issue reopen {id} --note "原因"',
-        ),
-        "issues.illegal.assign": (
-            "work order {id} is {status}; people can only be assigned to unfinished work orders",
-            "工单 {id} {status}；只能为未办结的工单指派人员",
-        ),
-        "issues.already_assigned": (
-            "member {person} ({name}) is already assigned to work order {id}",
-            "人员 {person}（{name}）已被指派到工单 {id}",
-        ),
-        "issues.illegal.not_handled": (
-            "work order {id} is {status}, not resolved or closed; only a resolved or closed "
-            "work order can be reopened",
-            "工单 {id} 当前为“{status}”，尚未解决或回访；只有已解决或已回访的工单才能重新办理",
-        ),
-        "issues.illegal.close": (
-            "work order {id} is {status}; it must be resolved before the follow-up call: "
-            'beiwen issue resolve {id} --note "what was done"',
-            "工单 {id} 当前为“{status}”，需先解决再回访："
-            'beiwen issue resolve {id} --note "处理情况"',
-        ),
-        "issues.illegal.accept_open": (
-            "work order {id} has not been dispatched to any department; dispatch it first: "
-            "beiwen issue dispatch {id} --unit UNIT",
-            "工单 {id} 尚未派给任何部门；请先吹哨派单：beiwen issue dispatch {id} --unit 单位",
-        ),
-        "issues.illegal.resolve_dispatched": (
-            "no department has reported in on work order {id} yet; record the report-in "
-            "first: beiwen issue accept {id} --unit UNIT",
-            "工单 {id} 尚无部门报到；请先登记部门报到：beiwen issue accept {id} --unit 单位",
-        ),
-        "issues.not_with_unit": (
-            "work order {id} is not with {unit}; it is with: {holders}. "
-            "Send it there first: beiwen issue dispatch {id} --unit UNIT",
-            "工单 {id} 未派给 {unit}；当前承办单位：{holders}。"
-            "如需派给该单位：beiwen issue dispatch {id} --unit 单位",
-        ),
-        "issues.nobody": ("nobody", "无"),
-        "issues.already_with": (
-            "work order {id} is already with {unit} (since {since})",
-            "工单 {id} 已派给 {unit}（{since}）",
-        ),
-        "issues.already_accepted": (
-            "{unit} already reported in on work order {id} at {at}",
-            "{unit} 已于 {at} 对工单 {id} 报到",
-        ),
-        "issues.transfer_which": (
-            "work order {id} is with {count} departments ({holders}); say which one passes "
-            "it on with --from UNIT",
-            "工单 {id} 有 {count} 个承办单位（{holders}）；请用 --from 单位 指明由哪个单位转出",
-        ),
-        "issues.transfer_same": (
-            "--to and --from are both {unit}; transfer to another unit",
-            "--to 与 --from 都是 {unit}；请转给其他单位",
-        ),
-        "issues.retired_unit": (
-            "{unit} (unit {uid}) is retired; choose an active unit, see: beiwen units list",
-            "{unit}（单位 {uid}）已退出；请选择在册单位，见 beiwen units list",
-        ),
-        "issues.no_units": (
-            "--unit: name at least one department to dispatch to",
-            "--unit：请至少指定一个派单部门",
-        ),
-        "issues.bad_deadline_category": (
-            '--set: unknown category "{value}"; use one of: {choices}',
-            "--set：未知类别“{value}”；可用：{choices}",
-        ),
-        # Import
-        "issues.import.status_mismatch": (
-            'status: "{status}" does not fit the times given; {reason}',
-            "status：“{status}”与所填时间不符；{reason}",
-        ),
-        "issues.import.needs": ("it needs {fields}", "需要填写 {fields}"),
-        "issues.import.forbids": ("it cannot have {fields}", "不能填写 {fields}"),
-        "issues.import.departments_pair": (
-            "departments and dispatched_at go together; give both or neither",
-            "承办单位（departments）与派单时间（dispatched_at）须同时填写或同时留空",
-        ),
-        "issues.import.id_taken": (
-            'id: work order {id} already exists ("{title}"); leave the id empty to number '
-            "it automatically",
-            "id：工单 {id} 已存在（“{title}”）；留空编号即可自动编号",
-        ),
-        "issues.import.bad_id": (
-            'id: "{value}" is not a work-order number (a whole number from 1)',
-            "id：“{value}”不是有效工单号（从 1 起的整数）",
-        ),
-    }
-)
 
 # --- the state machine --------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from beiwen import db
 from beiwen.errors import ConflictError, InvalidInputError, NotFoundError
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 from beiwen.parsing import (
     iso,
     now,
@@ -30,84 +30,6 @@ from beiwen.repository import people as repo
 from beiwen.services import refs
 from beiwen.services.importing import ImportSpec, ImportSummary, run_import
 from beiwen.vocab import Vocabulary, describe, parse_choice
-
-register(
-    {
-        "people.required": ("{field}: is required", "{field}：必填"),
-        "people.duplicate": (
-            "{name} with this phone is already member {id}; change them with: "
-            "beiwen grid member edit {id}",
-            "{name}（同一电话）已是人员 {id}；如需修改：beiwen grid member edit {id}",
-        ),
-        "people.duplicate_no_phone": (
-            "{name} without a phone is already member {id}; give --phone or --id-number to "
-            "tell them apart, or change them with: beiwen grid member edit {id}",
-            "{name}（无电话）已是人员 {id}；请提供 --phone 或 --id-number 以示区分，"
-            "或修改已有人员：beiwen grid member edit {id}",
-        ),
-        "people.duplicate_id_number": (
-            "ID number {masked} already belongs to member {id} ({name})",
-            "身份证号 {masked} 已属于人员 {id}（{name}）",
-        ),
-        "people.bad_flag": (
-            '{field}: "{value}" is not yes/no; use 1/0, yes/no or 是/否',
-            "{field}：“{value}”不是是/否；请用 1/0、yes/no 或 是/否",
-        ),
-        "people.nothing_to_change": (
-            "nothing to change; pass at least one option, see: beiwen grid member edit --help",
-            "没有要修改的内容；请至少指定一个选项，见 beiwen grid member edit --help",
-        ),
-        "people.last_role": (
-            "member {id} ({name}) would have no role left; to end their service use: "
-            "beiwen grid member remove {id}",
-            "人员 {id}（{name}）将没有任何角色；如需移除请用：beiwen grid member remove {id}",
-        ),
-        "people.has_role": (
-            "member {id} ({name}) already serves as {role}",
-            "人员 {id}（{name}）已担任{role}",
-        ),
-        "people.lacks_role": (
-            "member {id} ({name}) does not serve as {role}; their roles: {roles}",
-            "人员 {id}（{name}）未担任{role}；现有角色：{roles}",
-        ),
-        "people.has_grid": (
-            "member {id} ({name}) already serves grid {grid}",
-            "人员 {id}（{name}）已在网格 {grid} 服务",
-        ),
-        "people.lacks_grid": (
-            "member {id} ({name}) does not serve grid {grid}; their grids: {grids}",
-            "人员 {id}（{name}）不在网格 {grid} 服务；现服务网格：{grids}",
-        ),
-        "people.lacks_skill": (
-            'member {id} ({name}) has no skill "{skill}"; their skills: {skills}',
-            "人员 {id}（{name}）没有技能“{skill}”；现有技能：{skills}",
-        ),
-        "people.already_removed": (
-            "member {id} ({name}) was already removed on {date}",
-            "人员 {id}（{name}）已于 {date} 移除",
-        ),
-        "people.whole_district": ("whole district", "全商圈"),
-        "people.none": ("none", "无"),
-        "people.ambiguous_row": (
-            'name: "{name}" matches {count} members (ids {ids}); add a phone or ID number '
-            "column to tell them apart",
-            "name：“{name}”对应 {count} 名人员（编号 {ids}）；请增加电话或身份证号列以示区分",
-        ),
-        "people.two_matches": (
-            "id_number matches member {by_id} but name and phone match member {by_phone}; "
-            "check the row",
-            "id_number 对应人员 {by_id}，但姓名和电话对应人员 {by_phone}；请核对该行",
-        ),
-        "people.other_id_number": (
-            "name and phone match member {id}, whose ID number is different; check the row",
-            "姓名和电话与人员 {id} 相同，但身份证号不同；请核对该行",
-        ),
-        "people.skill_required": (
-            "--skill: give a skill, such as 调解 or 法律",
-            "--skill：请给出技能，如 调解 或 法律",
-        ),
-    }
-)
 
 PERSON_ROLES: Vocabulary = {
     "grid_worker": ("grid worker", "网格员"),

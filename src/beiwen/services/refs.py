@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Mapping
 
 from beiwen.errors import ConflictError, InvalidInputError, NotFoundError
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 from beiwen.parsing import whole_number
 from beiwen.repository import Row
 from beiwen.repository import activities as activity_repo
@@ -27,60 +27,6 @@ from beiwen.repository import grids as grid_repo
 from beiwen.repository import issues as issue_repo
 from beiwen.repository import people as people_repo
 from beiwen.repository import units as unit_repo
-
-register(
-    {
-        "units.not_found": (
-            'unknown unit "{ref}"; find it with: beiwen units list --search TEXT',
-            "找不到单位“{ref}”；可用 beiwen units list --search 关键词 查找",
-        ),
-        "units.ambiguous": (
-            '"{ref}" names {count} units (ids {ids}); use the id or the credit code',
-            "“{ref}”对应 {count} 个单位（编号 {ids}）；请改用编号或信用代码",
-        ),
-        "grids.not_found": (
-            'unknown grid "{ref}"; grids are {grids}, see: beiwen grid list',
-            "网格“{ref}”不存在；现有网格：{grids}，见 beiwen grid list",
-        ),
-        "refs.no_grids": ("none yet", "暂无"),
-        "issues.not_found": (
-            'unknown work order "{ref}"; find it with: beiwen issue list --search TEXT',
-            "找不到工单“{ref}”；可用 beiwen issue list --search 关键词 查找",
-        ),
-        "people.not_found": (
-            'unknown member "{ref}"; find them with: beiwen grid member list',
-            "找不到人员“{ref}”；可用 beiwen grid member list 查找",
-        ),
-        "people.ambiguous": (
-            '"{ref}" names {count} members (ids {ids}); use the id',
-            "“{ref}”对应 {count} 名人员（编号 {ids}）；请改用编号",
-        ),
-        "people.is_removed": (
-            "member {id} ({name}) was removed on {date}; add them again with: "
-            "beiwen grid member add",
-            "人员 {id}（{name}）已于 {date} 移除；如需恢复请重新添加：beiwen grid member add",
-        ),
-        "courses.not_found": (
-            'unknown course "{ref}"; see: beiwen course list',
-            "找不到课程“{ref}”；见 beiwen course list",
-        ),
-        "courses.term_not_found": (
-            'course "{course}" has no term "{ref}"; its terms are: {terms}. '
-            "Add one with: beiwen course term add",
-            "课程“{course}”没有“{ref}”这一期；现有：{terms}。可用 beiwen course term add 添加",
-        ),
-        "courses.none_yet": ("none yet", "暂无"),
-        "courses.class_not_found": (
-            'unknown class "{ref}"; find its id with: beiwen course class list',
-            "找不到课堂“{ref}”；可用 beiwen course class list 查找编号",
-        ),
-        "activities.not_found": (
-            'unknown activity "{ref}"; find its id with: beiwen activity list',
-            "找不到活动“{ref}”；可用 beiwen activity list 查找编号",
-        ),
-    }
-)
-
 
 # --- numbers -------------------------------------------------------------------------------
 

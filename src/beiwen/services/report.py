@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from beiwen.errors import InvalidInputError
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 from beiwen.parsing import (
     CHINA_TZ,
     add_months,
@@ -36,23 +36,6 @@ from beiwen.parsing import (
     parse_year,
 )
 from beiwen.repository import report as repo
-
-register(
-    {
-        "report.one_period": (
-            "give exactly one period: --month YYYY-MM, --year YYYY, or --from DATE --to DATE",
-            "请只指定一个时间段：--month YYYY-MM、--year YYYY，或 --from 日期 --to 日期",
-        ),
-        "report.from_after_to": (
-            "--from {start} is after --to {end}; swap them",
-            "--from {start} 晚于 --to {end}；请对调",
-        ),
-        "report.unknown_metric": (
-            '--explain: unknown figure "{metric}"; use one of: {choices}',
-            "--explain：未知指标“{metric}”；可用：{choices}",
-        ),
-    }
-)
 
 ISSUE_COUNTS = ("collected", "handled", "open", "overdue")
 RATES = ("handling_rate", "on_time_rate", "satisfaction_rate")

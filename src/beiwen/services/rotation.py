@@ -20,7 +20,7 @@ from typing import Any
 
 from beiwen import db
 from beiwen.errors import ConflictError, InvalidInputError
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 from beiwen.parsing import add_months, iso, month_of, now, parse_count, parse_month, parse_year
 from beiwen.repository import rotation as repo
 from beiwen.services import refs
@@ -34,70 +34,6 @@ ROTATION_ACTIONS: Vocabulary = {
     "swap": ("swapped", "对调"),
     "unassign": ("left open", "空出"),
 }
-
-register(
-    {
-        "rotation.too_many_months": (
-            "--months: {value} is more than {limit} months; plan at most {limit} at a time",
-            "--months：{value} 超过 {limit} 个月；一次最多排 {limit} 个月",
-        ),
-        "rotation.empty_council": (
-            "the joint meeting has no active member units to rotate; add one with: "
-            "beiwen units edit UNIT --council",
-            "联席会没有可轮值的在册成员单位；请先添加：beiwen units edit 单位 --council",
-        ),
-        "rotation.range_conflict": (
-            "--year cannot be combined with --from or --to; use one or the other",
-            "--year 不能与 --from 或 --to 同时使用；请二选一",
-        ),
-        "rotation.range_reversed": (
-            "--from {start} is after --to {end}; swap them",
-            "--from {start} 晚于 --to {end}；请对调",
-        ),
-        "rotation.swap_same": (
-            "both months are {month}; name two different months",
-            "两个月份都是 {month}；请给出两个不同的月份",
-        ),
-        "rotation.unassigned": (
-            "{month} has no duty unit; give it one with: beiwen rotation assign {month} UNIT",
-            "{month} 尚无轮值单位；请用 beiwen rotation assign {month} 单位 指定",
-        ),
-        "rotation.swap_same_unit": (
-            "{first} and {second} are both held by {unit}; there is nothing to swap",
-            "{first} 和 {second} 都由 {unit} 轮值；无需对调",
-        ),
-        "rotation.not_council": (
-            "unit {id} ({name}) is not a member of the joint meeting; add it with: "
-            "beiwen units edit {id} --council",
-            "单位 {id}（{name}）不是联席会成员单位；如需加入：beiwen units edit {id} --council",
-        ),
-        "rotation.retired_unit": (
-            "unit {id} ({name}) retired in {retired}; it can only hold months before that",
-            "单位 {id}（{name}）已于 {retired} 退出；只能担任此前月份的轮值",
-        ),
-        "rotation.not_active_for_swap": (
-            "unit {id} ({name}) is no longer an active council member; it cannot take {month}",
-            "单位 {id}（{name}）已不是在册联席会成员；不能担任 {month} 的轮值",
-        ),
-        "rotation.order_duplicate": (
-            "unit {id} ({name}) is listed twice; list each unit once",
-            "单位 {id}（{name}）重复出现；每个单位只列一次",
-        ),
-        "rotation.order_not_active": (
-            "unit {id} ({name}) is not an active council member; only they take turns, see: "
-            "beiwen units list --council",
-            "单位 {id}（{name}）不是在册联席会成员；只有成员单位参加轮值，见 "
-            "beiwen units list --council",
-        ),
-        "rotation.consecutive": (
-            "note: {unit} now holds two months in a row ({first} and {second})",
-            "提示：{unit} 现在连续两个月轮值（{first} 和 {second}）",
-        ),
-        "rotation.note_retired": ("the unit retired", "单位已退出"),
-        "rotation.note_left": ("the unit left the joint meeting", "单位已退出联席会"),
-    }
-)
-
 
 # ---------------------------------------------------------------------------------------
 # The planning rule, without the database.

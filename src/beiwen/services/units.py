@@ -13,40 +13,12 @@ from typing import Any
 
 from beiwen import db
 from beiwen.errors import ConflictError, InvalidInputError, NotFoundError
-from beiwen.i18n import register, t
+from beiwen.i18n import t
 from beiwen.parsing import iso, now, parse_credit_code, parse_date, parse_phone
 from beiwen.repository import units as repo
 from beiwen.services import refs
 from beiwen.services.importing import ImportSpec, ImportSummary, run_import
 from beiwen.vocab import ALIASES, MERCHANT_CATEGORIES, UNIT_KINDS, parse_choice
-
-register(
-    {
-        "units.required": ("{field}: is required", "{field}：必填"),
-        "units.code_taken": (
-            "code: {code} already belongs to unit {id} ({name})",
-            "code：信用代码 {code} 已属于单位 {id}（{name}）",
-        ),
-        "units.already_retired": (
-            "unit {id} ({name}) is already retired",
-            "单位 {id}（{name}）已经退出",
-        ),
-        "units.nothing_to_change": (
-            "nothing to change; pass at least one option, see: beiwen units edit --help",
-            "没有要修改的内容；请至少指定一个选项，见 beiwen units edit --help",
-        ),
-        "units.import_ambiguous": (
-            'name: "{name}" matches {count} units (ids {ids}); add the credit code column, '
-            "or rename one with: beiwen units edit ID --name NEW",
-            "name：“{name}”对应 {count} 个单位（编号 {ids}）；请在文件中加上信用代码，"
-            "或用 beiwen units edit 编号 --name 新名称 改名",
-        ),
-        "units.bad_flag": (
-            'council: "{value}" is not yes/no; use 1/0, yes/no or 是/否',
-            "council：“{value}”不是是/否；请用 1/0、yes/no 或 是/否",
-        ),
-    }
-)
 
 IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("统一社会信用代码", "信用代码", "社会信用代码", "credit_code"),
