@@ -30,7 +30,7 @@ from beiwen.parsing import (
 from beiwen.repository import Row
 from beiwen.repository import activities as repo
 from beiwen.services import refs
-from beiwen.services.importing import ImportSpec, ImportSummary, run_import
+from beiwen.services.importing import ImportSpec, ImportSummary, RowOutcome, run_import
 from beiwen.vocab import ACTIVITY_KINDS, ALIASES, parse_choice
 
 COUNT_FIELDS = ("enterprises_served", "enterprises_helped", "participants")
@@ -258,7 +258,7 @@ def import_spec(conn: sqlite3.Connection) -> ImportSpec:
         clean["partner_ids"], partner_reasons = _partner_ids(conn, refs)
         return clean, reasons + partner_reasons
 
-    def write(conn: sqlite3.Connection, clean: Row) -> str:
+    def write(conn: sqlite3.Connection, clean: Row) -> RowOutcome:
         partner_ids = clean.pop("partner_ids")
         _default_lead(conn, clean)
         existing = repo.activity_by_title_date(conn, clean["title"], clean["date"])

@@ -33,7 +33,7 @@ from beiwen.repository import Row
 from beiwen.repository import courses as repo
 from beiwen.repository import units as unit_repo
 from beiwen.services import holidays, refs
-from beiwen.services.importing import ImportSpec, ImportSummary, run_import
+from beiwen.services.importing import ImportSpec, ImportSummary, RowOutcome, run_import
 from beiwen.vocab import ALIASES, CLASS_STATUSES, COURSE_CATEGORIES, parse_choice
 
 PLAN_LIMIT = 366
@@ -490,7 +490,7 @@ def _attendable(conn: sqlite3.Connection, ref: str) -> Row:
     return course_class
 
 
-def _add_attendee(conn: sqlite3.Connection, class_id: int, name: str, phone: str) -> str:
+def _add_attendee(conn: sqlite3.Connection, class_id: int, name: str, phone: str) -> RowOutcome:
     if repo.has_attendee(conn, class_id, name, phone):
         return "unchanged"
     person_id = repo.person_matching(conn, name, phone) if phone else None
@@ -572,7 +572,7 @@ def roster_spec(conn: sqlite3.Connection, class_id: int) -> ImportSpec:
         phone = in_message("phone", clean["phone"])
         return f"{clean['name']}:{phone}" if phone else str(clean["name"])
 
-    def write(conn: sqlite3.Connection, clean: Row) -> str:
+    def write(conn: sqlite3.Connection, clean: Row) -> RowOutcome:
         # Inside the import's one transaction: the class turns held with its first name.
         repo.mark_held(conn, class_id)
         return _add_attendee(conn, class_id, clean["name"], clean["phone"])
@@ -735,7 +735,7 @@ def course_spec(conn: sqlite3.Connection) -> ImportSpec:
     def validate(raw: dict[str, str]) -> tuple[Row, list[str]]:
         return validate_course(conn, raw)
 
-    def write(conn: sqlite3.Connection, clean: Row) -> str:
+    def write(conn: sqlite3.Connection, clean: Row) -> RowOutcome:
         existing = repo.course_by_name(conn, clean["name"])
         if existing is None:
             repo.insert_course(conn, {**clean, "created_at": stamp})
@@ -823,7 +823,7 @@ def class_spec(conn: sqlite3.Connection) -> ImportSpec:
             )
         return int(term["id"])
 
-    def write(conn: sqlite3.Connection, clean: Row) -> str:
+    def write(conn: sqlite3.Connection, clean: Row) -> RowOutcome:
         day = clean["starts_at"][:10]
         fields: Row = {
             "term_id": term_for(conn, clean, day),

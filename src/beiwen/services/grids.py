@@ -12,7 +12,7 @@ from beiwen.i18n import t
 from beiwen.parsing import iso, now, whole_number
 from beiwen.repository import grids as repo
 from beiwen.services import refs
-from beiwen.services.importing import ImportSpec
+from beiwen.services.importing import ImportSpec, RowOutcome
 
 
 def parse_grid_number(value: str | int) -> int:
@@ -75,7 +75,7 @@ def import_spec() -> ImportSpec:
             reasons.append(t("grids.empty_name"))
         return clean, reasons
 
-    def write(conn: sqlite3.Connection, clean: dict[str, Any]) -> str:
+    def write(conn: sqlite3.Connection, clean: dict[str, Any]) -> RowOutcome:
         existing = repo.get_grid(conn, clean["number"])
         if existing is None:
             repo.insert_grid(

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from beiwen.db import write
 from beiwen.errors import ImportRejectedError, InvalidInputError
@@ -28,6 +28,10 @@ from beiwen.render import formula_like
 REJECTS_ERROR_COLUMN = ("error", "错误")
 
 
+# What writing one clean row did: the ImportSummary field it counts in.
+RowOutcome = Literal["inserted", "updated", "unchanged"]
+
+
 @dataclass
 class ImportSpec:
     """What one importer contributes: its columns, row validator, key and writer."""
@@ -36,7 +40,7 @@ class ImportSpec:
     required: tuple[str, ...]
     validate: Callable[[dict[str, str]], tuple[dict[str, Any], list[str]]]
     key: Callable[[dict[str, Any]], tuple[str, str] | None]  # (field, value) unique per file
-    write: Callable[[sqlite3.Connection, dict[str, Any]], str]  # inserted|updated|unchanged
+    write: Callable[[sqlite3.Connection, dict[str, Any]], RowOutcome]
     # The key as the duplicate message shows it, when it holds personal data (beiwen.privacy).
     shown_key: Callable[[dict[str, Any]], str] | None = None
 
@@ -51,6 +55,14 @@ class ImportSummary:
     rejected: int = 0
     dry_run: bool = False
     errors: list[str] = field(default_factory=list)
+
+    def count(self, outcome: RowOutcome) -> None:
+        if outcome == "inserted":
+            self.inserted += 1
+        elif outcome == "updated":
+            self.updated += 1
+        else:
+            self.unchanged += 1
 
     @property
     def total(self) -> int:
@@ -199,8 +211,7 @@ def _import_rows(
                 continue
             if summary.errors and not skip_invalid:
                 continue  # the import will be refused: validate on, write no more
-            outcome = spec.write(conn, clean)
-            setattr(summary, outcome, getattr(summary, outcome) + 1)
+            summary.count(spec.write(conn, clean))
         if seen == 0:
             raise InvalidInputError(t("import.no_rows", path=path))
         if summary.errors and not skip_invalid:

@@ -57,7 +57,7 @@ from beiwen.vocab import (
 )
 
 if TYPE_CHECKING:
-    from beiwen.services.importing import ImportSpec, ImportSummary
+    from beiwen.services.importing import ImportSpec, ImportSummary, RowOutcome
 
 # --- the state machine --------------------------------------------------------------------
 
@@ -876,7 +876,7 @@ def import_spec(conn: sqlite3.Connection, file_name: str) -> ImportSpec:
             return ("id", str(clean["id"]))
         return ("title, reported_at", f"{clean['title']} @ {local_time(clean['reported_at'])}")
 
-    def write(conn: sqlite3.Connection, clean: dict[str, Any]) -> str:
+    def write(conn: sqlite3.Connection, clean: dict[str, Any]) -> RowOutcome:
         existing = (
             repo.get_issue(conn, clean["id"])
             if clean["id"] is not None

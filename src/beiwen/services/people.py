@@ -28,7 +28,7 @@ from beiwen.parsing import (
 from beiwen.privacy import in_message, parse_person_phone
 from beiwen.repository import people as repo
 from beiwen.services import refs
-from beiwen.services.importing import ImportSpec, ImportSummary, run_import
+from beiwen.services.importing import ImportSpec, ImportSummary, RowOutcome, run_import
 from beiwen.vocab import Vocabulary, describe, parse_choice
 
 PERSON_ROLES: Vocabulary = {
@@ -528,7 +528,7 @@ def import_spec(conn: sqlite3.Connection) -> ImportSpec:
             return in_message("id_number", clean["id_number"])
         return f"{clean['name']} {in_message('phone', clean.get('phone'))}".strip()
 
-    def write(conn: sqlite3.Connection, clean: dict[str, Any]) -> str:
+    def write(conn: sqlite3.Connection, clean: dict[str, Any]) -> RowOutcome:
         match = clean.pop("match", None)
         if match is None:
             _insert_member(conn, clean, stamp)

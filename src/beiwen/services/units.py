@@ -17,7 +17,7 @@ from beiwen.i18n import t
 from beiwen.parsing import iso, now, parse_credit_code, parse_date, parse_phone
 from beiwen.repository import units as repo
 from beiwen.services import refs
-from beiwen.services.importing import ImportSpec, ImportSummary, run_import
+from beiwen.services.importing import ImportSpec, ImportSummary, RowOutcome, run_import
 from beiwen.vocab import ALIASES, MERCHANT_CATEGORIES, UNIT_KINDS, parse_choice
 
 IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -211,7 +211,7 @@ def import_spec(conn: sqlite3.Connection, default_kind: str | None) -> ImportSpe
 
     stamp = iso(now())
 
-    def write(conn: sqlite3.Connection, clean: dict[str, Any]) -> str:
+    def write(conn: sqlite3.Connection, clean: dict[str, Any]) -> RowOutcome:
         # One indexed lookup answers both questions: is the code known, and else the name?
         matches = repo.unit_matches(conn, clean.get("code"), clean["name"])
         by_code = [unit_id for unit_id, code, _ in matches if code and code == clean.get("code")]
