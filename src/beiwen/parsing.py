@@ -183,6 +183,22 @@ def month_of(day: date) -> str:
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
+# The yes/no words rosters and users write; an empty cell is a no.
+_YES = frozenset({"1", "yes", "y", "true", "是", "对", "√"})
+_NO = frozenset({"0", "no", "n", "false", "否", ""})
+
+
+def parse_yes_no(value: str, field: str = "value") -> bool:
+    """`是`/`否`, yes/no, y/n, 1/0, true/false, `对`, `√` (any case, spaces ignored); an empty
+    text is no."""
+    text = value.strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise InvalidInputError(t("parse.yes_no", field=field, value=value))
+
+
 def ascii_digits(value: str, field: str = "value") -> str:
     """`value` with full-width digits (１２) made ASCII; any other Unicode digit is refused.
 

@@ -6,6 +6,7 @@ and never format text or open transactions: callers wrap writes in `db.write()`.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
@@ -30,3 +31,43 @@ def one(
 def scalar(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> Any:
     row = conn.execute(sql, params).fetchone()
     return row[0] if row else None
+
+
+_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def _checked(name: str) -> str:
+    """A table or column name, which comes from code, never from input: refused otherwise,
+    so that no text can reach the SQL but as a parameter."""
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"not an SQL name: {name!r}")
+    return name
+
+
+def insert(conn: sqlite3.Connection, table: str, row: Row) -> int:
+    """INSERT one row (column -> value; values as parameters) and return its rowid."""
+    columns = [_checked(column) for column in row]
+    placeholders = ", ".join(":" + column for column in columns)
+    cursor = conn.execute(
+        f"INSERT INTO {_checked(table)} ({', '.join(columns)}) VALUES ({placeholders})", row
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def update(
+    conn: sqlite3.Connection, table: str, key: Any, changes: Row, *, key_column: str = "id"
+) -> None:
+    """UPDATE the row whose `key_column` is `key` with `changes`; nothing to change, no SQL."""
+    if not changes:
+        return
+    assignments = ", ".join(f"{_checked(column)} = :{column}" for column in changes)
+    conn.execute(
+        f"UPDATE {_checked(table)} SET {assignments} WHERE {_checked(key_column)} = :_key",
+        {**changes, "_key": key},
+    )
+
+
+def where_clause(conditions: list[str]) -> str:
+    """`WHERE a AND b` of a list of conditions written in code, or nothing."""
+    return f"WHERE {' AND '.join(conditions)}" if conditions else ""

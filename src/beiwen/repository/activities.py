@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from beiwen.repository import Row, one, rows
+from beiwen.repository import Row, insert, one, rows, update, where_clause
 
 # Partners in the order they were given (rowid order of activity_partners).
 _SELECT = """
@@ -18,22 +18,11 @@ FROM activities a LEFT JOIN units u ON u.id = a.lead_unit_id
 
 
 def insert_activity(conn: sqlite3.Connection, activity: Row) -> int:
-    columns = list(activity)
-    placeholders = ", ".join(":" + column for column in columns)
-    cursor = conn.execute(
-        f"INSERT INTO activities ({', '.join(columns)}) VALUES ({placeholders})", activity
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return insert(conn, "activities", activity)
 
 
 def update_activity(conn: sqlite3.Connection, activity_id: int, changes: Row) -> None:
-    if not changes:
-        return
-    assignments = ", ".join(f"{column} = :{column}" for column in changes)
-    conn.execute(
-        f"UPDATE activities SET {assignments} WHERE id = :id", {**changes, "id": activity_id}
-    )
+    update(conn, "activities", activity_id, changes)
 
 
 def set_partners(conn: sqlite3.Connection, activity_id: int, unit_ids: list[int]) -> None:
@@ -89,7 +78,7 @@ def list_activities(
         params["kind"] = kind
     if not include_removed:
         where.append("a.removed_at IS NULL")
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    clause = where_clause(where)
     return rows(conn, f"{_SELECT} {clause} ORDER BY a.date, a.id", params)
 
 

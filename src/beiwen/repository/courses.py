@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from beiwen.repository import Row, one, rows, scalar
+from beiwen.repository import Row, insert, one, rows, scalar, update, where_clause
 
 # A class as every reader sees it: the head count is the roster's size when the class has a
 # roster, else the number recorded by hand (NULL when nobody counted).
@@ -34,32 +34,15 @@ FROM courses co LEFT JOIN units u ON u.id = co.partner_unit_id
 """
 
 
-def _insert(conn: sqlite3.Connection, table: str, row: Row) -> int:
-    columns = list(row)
-    placeholders = ", ".join(":" + column for column in columns)
-    cursor = conn.execute(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", row
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
-
-
-def _update(conn: sqlite3.Connection, table: str, row_id: int, changes: Row) -> None:
-    if not changes:
-        return
-    assignments = ", ".join(f"{column} = :{column}" for column in changes)
-    conn.execute(f"UPDATE {table} SET {assignments} WHERE id = :id", {**changes, "id": row_id})
-
-
 # Courses ---------------------------------------------------------------------------------
 
 
 def insert_course(conn: sqlite3.Connection, course: Row) -> int:
-    return _insert(conn, "courses", course)
+    return insert(conn, "courses", course)
 
 
 def update_course(conn: sqlite3.Connection, course_id: int, changes: Row) -> None:
-    _update(conn, "courses", course_id, changes)
+    update(conn, "courses", course_id, changes)
 
 
 def get_course(conn: sqlite3.Connection, course_id: int) -> Row | None:
@@ -102,11 +85,11 @@ def list_courses(conn: sqlite3.Connection, category: str | None = None) -> list[
 
 
 def insert_term(conn: sqlite3.Connection, term: Row) -> int:
-    return _insert(conn, "course_terms", term)
+    return insert(conn, "course_terms", term)
 
 
 def update_term(conn: sqlite3.Connection, term_id: int, changes: Row) -> None:
-    _update(conn, "course_terms", term_id, changes)
+    update(conn, "course_terms", term_id, changes)
 
 
 def get_term(conn: sqlite3.Connection, term_id: int) -> Row | None:
@@ -156,11 +139,11 @@ def term_covering(conn: sqlite3.Connection, course_id: int, day: str) -> Row | N
 
 
 def insert_class(conn: sqlite3.Connection, course_class: Row) -> int:
-    return _insert(conn, "course_classes", course_class)
+    return insert(conn, "course_classes", course_class)
 
 
 def update_class(conn: sqlite3.Connection, class_id: int, changes: Row) -> None:
-    _update(conn, "course_classes", class_id, changes)
+    update(conn, "course_classes", class_id, changes)
 
 
 def mark_held(conn: sqlite3.Connection, class_id: int) -> None:
@@ -208,7 +191,7 @@ def list_classes(
     if status:
         where.append("status = :status")
         params["status"] = status
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    clause = where_clause(where)
     return rows(conn, f"SELECT * FROM ({_CLASS_VIEW}) {clause} ORDER BY starts_at, id", params)
 
 
@@ -252,7 +235,7 @@ def has_attendee(conn: sqlite3.Connection, class_id: int, name: str, phone: str)
 
 
 def insert_attendee(conn: sqlite3.Connection, attendee: Row) -> int:
-    return _insert(conn, "class_attendees", attendee)
+    return insert(conn, "class_attendees", attendee)
 
 
 def sync_attendance(conn: sqlite3.Connection, class_id: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from beiwen.repository import Row, one, rows
+from beiwen.repository import Row, one, rows, update
 
 
 def insert_grid(conn: sqlite3.Connection, grid: Row) -> None:
@@ -16,10 +16,7 @@ def insert_grid(conn: sqlite3.Connection, grid: Row) -> None:
 
 
 def update_grid(conn: sqlite3.Connection, number: int, changes: Row) -> None:
-    assignments = ", ".join(f"{column} = :{column}" for column in changes)
-    conn.execute(
-        f"UPDATE grids SET {assignments} WHERE number = :number", {**changes, "number": number}
-    )
+    update(conn, "grids", number, changes, key_column="number")
 
 
 def get_grid(conn: sqlite3.Connection, number: int) -> Row | None:

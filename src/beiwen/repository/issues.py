@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from beiwen.repository import Row, one, rows, scalar
+from beiwen.repository import Row, insert, one, rows, scalar, update, where_clause
 
 # Work orders that still need handling; the complement of handled (resolved, closed) and
 # cancelled. Overdue = one of these whose due time has passed.
@@ -36,18 +36,11 @@ _SELECT = f"""
 
 
 def insert_issue(conn: sqlite3.Connection, issue: Row) -> int:
-    columns = list(issue)
-    cursor = conn.execute(
-        f"INSERT INTO issues ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
-        issue,
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return insert(conn, "issues", issue)
 
 
 def update_issue(conn: sqlite3.Connection, issue_id: int, changes: Row) -> None:
-    assignments = ", ".join(f"{column} = :{column}" for column in changes)
-    conn.execute(f"UPDATE issues SET {assignments} WHERE id = :id", {**changes, "id": issue_id})
+    update(conn, "issues", issue_id, changes)
 
 
 def get_issue(conn: sqlite3.Connection, issue_id: int) -> Row | None:
@@ -64,14 +57,7 @@ def same_issue(conn: sqlite3.Connection, title: str, reported_at: str) -> Row | 
 
 
 def insert_event(conn: sqlite3.Connection, event: Row) -> int:
-    columns = list(event)
-    cursor = conn.execute(
-        f"INSERT INTO issue_events ({', '.join(columns)}) "
-        f"VALUES ({', '.join(':' + c for c in columns)})",
-        event,
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return insert(conn, "issue_events", event)
 
 
 def is_assigned(conn: sqlite3.Connection, issue_id: int, person_id: int) -> bool:
@@ -246,7 +232,7 @@ def list_issues(
             "AND instr(coalesce(s.note, ''), :search)))"
         )
         params["search"] = search
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    clause = where_clause(where)
     return rows(conn, f"{_SELECT} {clause} ORDER BY i.reported_at, i.id", params)
 
 

@@ -11,25 +11,16 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from beiwen.repository import Row, one, rows
+from beiwen.repository import Row, insert, one, rows, update, where_clause
 from beiwen.repository.issues import ACTIVE_STATUSES
 
 
 def insert_person(conn: sqlite3.Connection, person: Row) -> int:
-    columns = list(person)
-    cursor = conn.execute(
-        f"INSERT INTO people ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
-        person,
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return insert(conn, "people", person)
 
 
 def update_person(conn: sqlite3.Connection, person_id: int, changes: Row) -> None:
-    if not changes:
-        return
-    assignments = ", ".join(f"{column} = :{column}" for column in changes)
-    conn.execute(f"UPDATE people SET {assignments} WHERE id = :id", {**changes, "id": person_id})
+    update(conn, "people", person_id, changes)
 
 
 def get_person(conn: sqlite3.Connection, person_id: int) -> Row | None:
@@ -158,7 +149,7 @@ def list_people(
         params["skill"] = skill
     if mobile_party_member:
         where.append("p.mobile_party_member = 1")
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    clause = where_clause(where)
     return rows(
         conn,
         f"SELECT p.*, u.name AS unit FROM people p LEFT JOIN units u ON u.id = p.unit_id "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from beiwen.repository import Row, one, rows
+from beiwen.repository import Row, insert, one, rows, where_clause
 
 # The rotation order: an explicit position first (beiwen rotation order), then the order the
 # units joined the council. The same expression orders `units list --council`.
@@ -75,12 +75,7 @@ def delete_assignment(conn: sqlite3.Connection, month: str) -> None:
 
 
 def insert_history(conn: sqlite3.Connection, event: Row) -> None:
-    columns = list(event)
-    conn.execute(
-        f"INSERT INTO rotation_history ({', '.join(columns)}) "
-        f"VALUES ({', '.join(':' + c for c in columns)})",
-        event,
-    )
+    insert(conn, "rotation_history", event)
 
 
 def history(
@@ -94,7 +89,7 @@ def history(
     if unit_id is not None:
         where.append("(h.unit_id = ? OR h.previous_unit_id = ?)")
         params += [unit_id, unit_id]
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    clause = where_clause(where)
     return rows(
         conn,
         "SELECT h.id, h.at, h.action, h.month, h.unit_id, u.name AS unit, "

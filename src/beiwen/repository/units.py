@@ -5,24 +5,17 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from beiwen.repository import Row, one, rows
+from beiwen.repository import Row, insert, one, rows, update, where_clause
 
 UNIT_FIELDS = ("code", "name", "kind", "category", "grid", "address", "contact", "phone", "opened")
 
 
 def insert_unit(conn: sqlite3.Connection, unit: Row) -> int:
-    columns = list(unit)
-    cursor = conn.execute(
-        f"INSERT INTO units ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
-        unit,
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return insert(conn, "units", unit)
 
 
 def update_unit(conn: sqlite3.Connection, unit_id: int, changes: Row) -> None:
-    assignments = ", ".join(f"{column} = :{column}" for column in changes)
-    conn.execute(f"UPDATE units SET {assignments} WHERE id = :id", {**changes, "id": unit_id})
+    update(conn, "units", unit_id, changes)
 
 
 def get_unit(conn: sqlite3.Connection, unit_id: int) -> Row | None:
@@ -79,7 +72,7 @@ def list_units(
         params["search"] = search
     if not include_retired:
         where.append("retired_at IS NULL")
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    clause = where_clause(where)
     order = "coalesce(rotation_order, 1e9), council_since, id" if council else "id"
     return rows(conn, f"SELECT * FROM units {clause} ORDER BY {order}", params)
 
