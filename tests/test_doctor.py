@@ -348,15 +348,15 @@ def test_restoring_a_backup_as_the_readme_says(ready: Cli, tmp_path: Path) -> No
         shutil.copy(file, careless / file.name)
     shutil.copy(backup, careless / ready.db.name)
     assert "备份后商户（改）" in names(ready, careless / ready.db.name)  # the restore was undone
-    # The README's steps: move the file aside with its -wal and -shm, copy the backup in.
-    damaged = ready.db.parent / "damaged"
-    damaged.mkdir()
-    for file in (ready.db, wal, shm):
-        file.rename(damaged / file.name)
-    shutil.copy(backup, ready.db)
-    os.chmod(ready.db, 0o600)
+    # The README's step: beiwen db restore moves the file aside with its -wal, then puts the
+    # verified backup in place.
+    restored = ready.ok("db", "restore", str(backup))
+    assert "the replaced database is kept as" in restored.stderr
+    assert not wal.exists()
     assert ready.ok("doctor").stdout.startswith(f"{ready.db}: no problems found")
     assert names(ready) == ["备份前商户"]
+    (kept,) = ready.db.parent.glob(f"{ready.db.name}.before-restore-*[0-9]")
+    assert "备份后商户（改）" in names(ready, kept)  # nothing lost: the later rows are kept
 
 
 def test_a_path_with_spaces_and_uri_characters(cli: Cli, tmp_path: Path) -> None:

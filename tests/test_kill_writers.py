@@ -256,13 +256,6 @@ def test_export_killed_at_random_moments(big: Path, tmp_path: Path, export: str)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="io/files.py _name_nameless: os.link('/proc/self/fd/N', name) calls link(2), which "
-    "does not follow the /proc link and fails with EXDEV on every file system; the fallback "
-    "then copies the whole file into a named .beiwen-PID-*.tmp (sendfile + fsync), which a "
-    "kill during the copy leaves behind (nothing sweeps it for stream writers)",
-)
 def test_an_export_killed_while_a_temporary_name_exists_leaves_nothing(
     big: Path, tmp_path: Path
 ) -> None:
@@ -326,12 +319,6 @@ def test_init_demo_killed_at_random_moments(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/demo.py load_demo runs each DEMO_STEPS import in its own transaction: a "
-    "kill after the units step leaves grids, units and rotation but no work orders, people or "
-    "courses, and `init --demo` then refuses the file as already holding data",
-)
 def test_init_demo_killed_after_its_first_rows_leaves_all_or_nothing(tmp_path: Path) -> None:
     reference = tmp_path / "reference.db"
     run_ok("--db", str(reference), "init", "--demo")

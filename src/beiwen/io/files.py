@@ -139,6 +139,7 @@ def write_file(path: Path, write: Callable[[IO[bytes]], object]) -> None:
     """Call `write(handle)` on a fresh binary file and make it `path`, all or nothing."""
     check_target(path)
     folder = str(path.parent) if str(path.parent) else "."
+    sweep_stale(folder)
     try:
         fd, temp_name = _open_nameless(folder)
     except OSError as error:
@@ -148,9 +149,14 @@ def write_file(path: Path, write: Callable[[IO[bytes]], object]) -> None:
             write(handle)
             handle.flush()
             os.fsync(fd)
-        if temp_name is None:  # nameless: give it a name only now, then the target's at once
-            temp_name = _name_nameless(fd, folder)
         check_target(path)  # the target may have changed while we wrote
+        if temp_name is None and _link_nameless(fd, folder, path.name):
+            # A new file: the nameless one takes the target's name in one step, so there is
+            # no moment at which a kill could leave a temporary name behind.
+            _fsync_folder(folder)
+            return
+        if temp_name is None:  # replacing a file: a temporary name now, the target's at once
+            temp_name = _name_nameless(fd, folder)
         os.replace(temp_name, path)
         temp_name = None
         _fsync_folder(folder)
@@ -187,11 +193,8 @@ def _name_nameless(fd: int, folder: str) -> str:
     into a named temporary file, which a kill in the next moment could leave behind.
     """
     name = _fresh_temp_name(folder)
-    try:
-        os.link(f"/proc/self/fd/{fd}", name)
+    if _link_nameless(fd, folder, os.path.basename(name)):
         return name
-    except OSError:
-        pass
     copy = os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     try:
         size = os.fstat(fd).st_size
@@ -208,6 +211,23 @@ def _name_nameless(fd: int, folder: str) -> str:
         raise
     os.close(copy)
     return name
+
+
+def _link_nameless(fd: int, folder: str, name: str) -> bool:
+    """Give the nameless file `fd` the name `name` in `folder`; False where that cannot be
+    done (not a nameless file, the name is taken, or the file system refuses the link)."""
+    try:
+        folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        # linkat(AT_SYMLINK_FOLLOW) through /proc: Python calls linkat only with a dir_fd.
+        os.link(f"/proc/self/fd/{fd}", name, dst_dir_fd=folder_fd, follow_symlinks=True)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(folder_fd)
 
 
 def _fresh_temp_name(folder: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
+from beiwen.db import write
 from beiwen.errors import BeiwenError, ConflictError
 from beiwen.i18n import t
 from beiwen.services import grids, units
@@ -95,4 +96,7 @@ def load_demo(conn: sqlite3.Connection, path: Path) -> dict[str, int]:
     if has_data(conn):
         raise ConflictError(t("db.demo_not_empty", path=path))
     folder = examples_dir()
-    return {name: step(conn, folder) for name, step in DEMO_STEPS}
+    # One transaction for the whole district (each step's own write() nests inside it), so a
+    # demo killed half-way leaves an empty database, never grids without their work orders.
+    with write(conn):
+        return {name: step(conn, folder) for name, step in DEMO_STEPS}
