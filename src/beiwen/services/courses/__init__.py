@@ -1,39 +1,51 @@
-"""Free public-benefit courses (公益课程): the package's public names."""
+"""Free public-benefit courses (公益课程): courses, terms (期), classes (堂) and attendance.
 
-from beiwen.services.courses.classes import (
-    CLASS_COLUMNS,
-    COURSE_COLUMNS,
-    PLAN_LIMIT,
-    ROSTER_COLUMNS,
-    AttendOutcome,
-    Outcome,
-    PlanOutcome,
-    add_class,
+`catalogue` holds courses and terms, `classes` classes and their rosters, `plan` the
+`course plan` dates (holidays skipped), `exchange` the catalogue and ledger imports;
+`common` what they share. This file only gathers their public names, so that
+`from beiwen.services.courses import add_class` keeps working.
+"""
+
+from beiwen.services.courses.catalogue import (
     add_course,
     add_term,
-    attend,
-    attend_file,
-    class_detail,
-    class_spec,
     course_detail,
-    course_spec,
-    demo_classes,
-    demo_courses,
-    edit_class,
     edit_course,
     held_by_course,
     held_totals,
+    list_courses,
+    resolve_partner,
+    validate_course,
+)
+from beiwen.services.courses.classes import (
+    ROSTER_COLUMNS,
+    AttendOutcome,
+    Outcome,
+    add_class,
+    attend,
+    attend_file,
+    class_detail,
+    edit_class,
+    list_classes,
+    parse_attendee,
+    roster_spec,
+)
+from beiwen.services.courses.exchange import (
+    CLASS_COLUMNS,
+    COURSE_COLUMNS,
+    class_spec,
+    course_spec,
+    demo_classes,
+    demo_courses,
     import_classes,
     import_courses,
-    list_classes,
-    list_courses,
-    parse_attendee,
+)
+from beiwen.services.courses.plan import (
+    PLAN_LIMIT,
+    PlanOutcome,
     parse_weekdays,
     plan_classes,
     plan_dates,
-    resolve_partner,
-    roster_spec,
-    validate_course,
 )
 
 __all__ = [

@@ -1,4 +1,9 @@
-"""The rotating secretary (轮值书记制度): the package's public names."""
+"""The rotating secretary (轮值书记制度): each month one council unit leads the Party activities.
+
+`planner` holds the planning rule (pure, no database); `assignments` reads and changes the
+stored months and logs every change. This file only gathers their public names, so that
+`from beiwen.services.rotation import plan` keeps working.
+"""
 
 from beiwen.services.rotation.assignments import (
     MAX_MONTHS,
@@ -14,7 +19,6 @@ from beiwen.services.rotation.assignments import (
     months_between,
     parse_span,
     plan,
-    plan_sequence,
     replan_hint_months,
     resolve_range,
     rotation_order,
@@ -25,6 +29,7 @@ from beiwen.services.rotation.assignments import (
     unit_counts,
     vacate_future_months,
 )
+from beiwen.services.rotation.planner import plan_sequence
 
 __all__ = [
     "MAX_MONTHS",
