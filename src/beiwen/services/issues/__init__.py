@@ -1,43 +1,54 @@
-"""Work orders (工单): the workflow state machine, the moves that write, the reads, and
-import and export. Being split into rooms; every public name stays importable from here."""
+"""Work orders (工单), one room per seam:
 
-from beiwen.services.issues.moves import (
-    ACTIONS,
-    ACTIVE,
-    ADD_OPTIONS,
-    BY_DEPARTMENTS,
+- `workflow`: the state machine (STATES, ACTIONS, TRANSITIONS, KEEP) and the checks that
+  need no database;
+- `moves`: the moves that write (add, dispatch, accept, transfer, resolve, close, reopen,
+  comment, assign, cancel, deadlines), every event through the one `_record`;
+- `queries`: list, show, the deadlines table;
+- `exchange`: import and export, Open311 rows.
+
+Every public name is importable from here (`from beiwen.services.issues import add_issue`).
+None of the rooms imports a heavy library at module level, so `issue add` stays light.
+"""
+
+from beiwen.services.issues.exchange import (
     EXPORT_COLUMNS,
-    HANDLED,
     IMPORT_COLUMNS,
-    KEEP,
-    STATES,
-    TRANSITIONS,
+    export_rows,
+    import_issues,
+    import_spec,
+    open311_rows,
+    validate_history,
+)
+from beiwen.services.issues.moves import (
+    ADD_OPTIONS,
     accept_issue,
     add_issue,
     assign_issue,
     cancel_issue,
-    check_move,
     close_issue,
     comment_issue,
-    deadlines,
     dispatch_issue,
-    export_rows,
-    illegal_move,
-    import_issues,
-    import_spec,
-    is_overdue,
-    issue_details,
-    list_issues,
-    local_time,
-    month_bounds,
-    open311_rows,
     reopen_issue,
     resolve_issue,
     set_deadline,
-    state_from_departments,
     transfer_issue,
-    validate_history,
     validate_issue,
+)
+from beiwen.services.issues.queries import deadlines, issue_details, list_issues, month_bounds
+from beiwen.services.issues.workflow import (
+    ACTIONS,
+    ACTIVE,
+    BY_DEPARTMENTS,
+    HANDLED,
+    KEEP,
+    STATES,
+    TRANSITIONS,
+    check_move,
+    illegal_move,
+    is_overdue,
+    local_time,
+    state_from_departments,
 )
 
 __all__ = [
