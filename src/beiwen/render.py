@@ -1,5 +1,6 @@
-"""Renderers: turn results into rich Tables, JSON, CSV. They build and return; `emit` and
-`show` are the only functions that write, and they write data to stdout only.
+"""Renderers: turn results into rich Tables, JSON, CSV. They build and return; `emit`,
+`emit_record` and `show` are the only functions that write, and they write data to stdout
+only.
 
 Data cells go in as `Text`, never markup, so a merchant called "[bold]" stays as typed, and
 through `printable`, so that control characters in imported text reach no terminal.
@@ -211,3 +212,33 @@ def record(pairs: Sequence[tuple[tuple[str, str], Any]]) -> Table:
     for heading, value in pairs:
         table.add_row(text(label(heading)), text(cell(value)))
     return table
+
+
+@dataclass(frozen=True)
+class Field:
+    """One line of a `show` record: the data key (or a function of the whole record, for a
+    value made of several keys), its (English, Chinese) heading, how the value is shown."""
+
+    key: str | Callable[[dict[str, Any]], Any]
+    heading: tuple[str, str]
+    display: Callable[[Any], Any] | None = None
+
+    def value(self, data: dict[str, Any]) -> Any:
+        found = self.key(data) if callable(self.key) else data.get(self.key)
+        return self.display(found) if self.display else found
+
+
+def emit_record(
+    data: dict[str, Any],
+    fmt: str,
+    fields: Sequence[Field],
+    sections: Callable[[dict[str, Any]], Iterable[RenderableType]] | None = None,
+) -> None:
+    """What every `show` prints: JSON (all of `data`), else the record of `fields` and then
+    the tables `sections` builds (departments, timeline, roster, ...)."""
+    if fmt == "json":
+        sys.stdout.write(to_json(data) + "\n")
+        return
+    show(record([(field.heading, field.value(data)) for field in fields]))
+    for section in sections(data) if sections else ():
+        show(section)

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from beiwen.commands import FORMAT_HELP, connect
-from beiwen.commands.importing import (
-    DryRunOption,
-    EncodingOption,
-    RejectsOption,
-    SheetOption,
-    SkipInvalidOption,
-    run_import_command,
+from beiwen.commands import connect
+from beiwen.commands.importing import import_command
+from beiwen.commands.options import (
+    SHOW_FORMATS,
+    FormatOption,
+    MonthFilter,
+    ShowFormatOption,
+    all_option,
+    id_argument,
 )
 from beiwen.i18n import t
 
@@ -45,6 +45,7 @@ H_OUTCOME = ("Outcome", "成效")
 H_REMOVED = ("Removed", "删除时间")
 H_CREATED = ("Created", "创建时间")
 COUNT_KEYS = ("enterprises_served", "enterprises_helped", "participants")
+ActivityId = Annotated[str, id_argument("Activity id.")]
 
 
 def _given(**options: Any) -> dict[str, str]:
@@ -118,11 +119,11 @@ def activity_add(
 @app.command("list")
 def activity_list(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option(help="Only this month: 2024-08.")] = None,
+    month: MonthFilter = None,
     year: Annotated[str | None, typer.Option(help="Only this year: 2024.")] = None,
     kind: Annotated[str | None, typer.Option(help="Only this kind.")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Include removed activities.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
+    all_: Annotated[bool, all_option("Include removed activities.")] = False,
+    fmt: FormatOption = "table",
 ) -> None:
     """List activities in date order, with totals."""
     from beiwen.render import check_format, emit
@@ -146,45 +147,34 @@ def activity_list(
 
 
 @app.command("show")
-def activity_show(
-    ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Activity id.")],
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-) -> None:
+def activity_show(ctx: typer.Context, ref: ActivityId, fmt: ShowFormatOption = "table") -> None:
     """Show one activity."""
-    from beiwen.render import check_format, record, show, to_json
+    from beiwen.render import Field, check_format, emit_record
     from beiwen.services.activities import activity_detail
     from beiwen.vocab import ACTIVITY_KINDS, display
 
-    fmt = check_format(fmt, ("table", "json"))
-    activity = activity_detail(connect(ctx), ref)
-    if fmt == "json":
-        sys.stdout.write(to_json(activity) + "\n")
-        return
-    show(
-        record(
-            [
-                (H_ID, activity["id"]),
-                (H_TITLE, activity["title"]),
-                (H_KIND, display(ACTIVITY_KINDS, activity["kind"])),
-                (H_DATE, activity["date"]),
-                (H_LEAD, activity["lead_unit"]),
-                (H_PARTNERS, activity["partners"]),
-                (H_SERVED, activity["enterprises_served"]),
-                (H_HELPED, activity["enterprises_helped"]),
-                (H_PARTICIPANTS, activity["participants"]),
-                (H_OUTCOME, activity["outcome"]),
-                (H_CREATED, activity["created_at"]),
-                (H_REMOVED, activity["removed_at"]),
-            ]
-        )
-    )
+    fmt = check_format(fmt, SHOW_FORMATS)
+    fields = [
+        Field("id", H_ID),
+        Field("title", H_TITLE),
+        Field("kind", H_KIND, lambda v: display(ACTIVITY_KINDS, v)),
+        Field("date", H_DATE),
+        Field("lead_unit", H_LEAD),
+        Field("partners", H_PARTNERS),
+        Field("enterprises_served", H_SERVED),
+        Field("enterprises_helped", H_HELPED),
+        Field("participants", H_PARTICIPANTS),
+        Field("outcome", H_OUTCOME),
+        Field("created_at", H_CREATED),
+        Field("removed_at", H_REMOVED),
+    ]
+    emit_record(activity_detail(connect(ctx), ref), fmt, fields)
 
 
 @app.command("edit")
 def activity_edit(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Activity id.")],
+    ref: ActivityId,
     title: Annotated[str | None, typer.Option(help="New title.")] = None,
     kind: Annotated[str | None, typer.Option(help="New kind.")] = None,
     date: Annotated[str | None, typer.Option(help="New date.")] = None,
@@ -223,7 +213,7 @@ def activity_edit(
 @app.command("remove")
 def activity_remove(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Activity id.")],
+    ref: ActivityId,
 ) -> None:
     """Remove an activity (soft: kept, hidden from lists and reports; see list --all)."""
     from beiwen.services.activities import remove_activity
@@ -232,33 +222,13 @@ def activity_remove(
     sys.stderr.write(t("activity.removed", id=activity["id"], title=activity["title"]) + "\n")
 
 
-@app.command("import")
-def activity_import(
-    ctx: typer.Context,
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help="Activity log (.csv/.xlsx): title, kind, date, lead_unit, partners (separated "
-            "by 、 or ;), enterprises_served, enterprises_helped, participants, outcome."
-        ),
-    ],
-    encoding: EncodingOption = "auto",
-    sheet: SheetOption = None,
-    dry_run: DryRunOption = False,
-    skip_invalid: SkipInvalidOption = False,
-    rejects: RejectsOption = None,
-) -> None:
+@import_command(
+    app,
+    file_help="Activity log (.csv/.xlsx): title, kind, date, lead_unit, partners (separated "
+    "by 、 or ;), enterprises_served, enterprises_helped, participants, outcome.",
+)
+def activity_import() -> Any:
     """Import an activity log, all or nothing; rows match stored ones by title and date."""
-    from functools import partial
-
     from beiwen.services.activities import import_activities
 
-    run_import_command(
-        file,
-        partial(import_activities, connect(ctx), file),
-        encoding=encoding,
-        sheet=sheet,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        rejects=rejects,
-    )
+    return import_activities

@@ -1,15 +1,20 @@
 """What every `… import FILE` command shares: its file options, the progress bar, and the
-summary it prints. The rows themselves go through `services.importing.run_import`."""
+summary it prints; `import_command` makes a whole command of an importer. The rows
+themselves go through `services.importing.run_import`.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: the command `import_command` builds has
+annotations made at run time (its file's help), which Typer must see as objects.
+"""
 
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from beiwen.commands import connect
 from beiwen.i18n import t
 
 EncodingOption = Annotated[
@@ -64,3 +69,50 @@ def run_import_command(
     prefix = t("import.dry_run_prefix") if dry_run else ""
     sys.stdout.write(t(summary_key, prefix=prefix, **counts) + "\n")
     return summary
+
+
+Importer = Callable[..., Any]
+
+
+def import_command(
+    app: typer.Typer,
+    *,
+    file_help: str,
+    name: str = "import",
+    summary_key: str = "import.summary",
+) -> Callable[[Callable[[], Importer]], Callable[..., None]]:
+    """Register `name FILE` on `app` with the shared file options.
+
+    It decorates a function that returns the importer, `importer(conn, file, *, encoding,
+    sheet, dry_run, skip_invalid, rejects, on_bytes)`: it imports the service inside, so
+    that start-up stays light, and lends the command its name and docstring (the help).
+    """
+
+    def register(importer: Callable[[], Importer]) -> Callable[..., None]:
+        def command(
+            ctx: typer.Context,
+            file: Annotated[Path, typer.Argument(help=file_help)],
+            encoding: EncodingOption = "auto",
+            sheet: SheetOption = None,
+            dry_run: DryRunOption = False,
+            skip_invalid: SkipInvalidOption = False,
+            rejects: RejectsOption = None,
+        ) -> None:
+            run_import_command(
+                file,
+                partial(importer(), connect(ctx), file),
+                encoding=encoding,
+                sheet=sheet,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                rejects=rejects,
+                summary_key=summary_key,
+            )
+
+        command.__name__ = command.__qualname__ = importer.__name__
+        command.__doc__ = importer.__doc__
+        command.__module__ = importer.__module__
+        app.command(name)(command)
+        return command
+
+    return register
