@@ -8,14 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
-from beiwen.commands import FORMAT_HELP, SHOW_PII_HELP, connect
-from beiwen.commands.importing import (
-    DryRunOption,
-    EncodingOption,
-    RejectsOption,
-    SheetOption,
-    SkipInvalidOption,
-    run_import_command,
+from beiwen.commands import connect
+from beiwen.commands.importing import EncodingOption, import_command
+from beiwen.commands.options import (
+    SHOW_FORMATS,
+    FormatOption,
+    MonthFilter,
+    ShowFormatOption,
+    ShowPiiOption,
+    id_argument,
 )
 from beiwen.i18n import t
 
@@ -56,6 +57,8 @@ H_PHONE = ("Phone", "电话")
 H_CREATED = ("Created", "创建时间")
 _WEEKDAYS = (("Mon", "周一"), ("Tue", "周二"), ("Wed", "周三"), ("Thu", "周四"), ("Fri", "周五"),
              ("Sat", "周六"), ("Sun", "周日"))  # fmt: skip
+CourseRef = Annotated[str, id_argument("Course id or exact name.")]
+ClassId = Annotated[str, id_argument("Class id.")]
 _SOURCES = {"roster": ("roster", "签到名单"), "count": ("head count", "人数登记")}
 
 
@@ -172,7 +175,7 @@ def course_add(
 @app.command("edit")
 def course_edit(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Course id or exact name.")],
+    ref: CourseRef,
     name: Annotated[str | None, typer.Option(help="New name.")] = None,
     category: Annotated[str | None, typer.Option(help="New category ('' to clear).")] = None,
     partner: Annotated[str | None, typer.Option(help="New partner ('' to clear).")] = None,
@@ -201,7 +204,7 @@ def course_edit(
 def course_list(
     ctx: typer.Context,
     category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
+    fmt: FormatOption = "table",
 ) -> None:
     """List courses with terms, classes held and planned, attendance and fill rate."""
     from beiwen.render import check_format, emit
@@ -221,96 +224,68 @@ def course_list(
 @app.command("show")
 def course_show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Course id or exact name.")],
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    ref: CourseRef,
+    fmt: ShowFormatOption = "table",
 ) -> None:
     """Show a course: its details, totals, terms and classes."""
-    from beiwen.i18n import label
-    from beiwen.render import Column, build_table, check_format, record, show, to_json
+    from beiwen.render import Field, check_format, emit_record
     from beiwen.services.courses import course_detail
     from beiwen.vocab import COURSE_CATEGORIES, display
 
-    fmt = check_format(fmt, ("table", "json"))
-    course = course_detail(connect(ctx), ref)
-    if fmt == "json":
-        sys.stdout.write(to_json(course) + "\n")
-        return
-    show(
-        record(
-            [
-                (H_ID, course["id"]),
-                (H_NAME, course["name"]),
-                (H_CATEGORY, display(COURSE_CATEGORIES, course["category"])),
-                (H_PARTNER, course["partner"]),
-                (H_TEACHER, course["teacher"]),
-                (H_VENUE, course["venue"]),
-                (H_CAPACITY, course["capacity"]),
-                (H_TERMS, course["terms"]),
-                (H_HELD, course["held"]),
-                (H_PLANNED, course["planned"]),
-                (H_ATTENDANCE, course["attendance"]),
-                (H_AVERAGE, course["average_attendance"]),
-                (H_FILL, _percent(course["fill_rate"])),
-                (H_CREATED, course["created_at"]),
-            ]
-        )
-    )
+    fmt = check_format(fmt, SHOW_FORMATS)
+    fields = [
+        Field("id", H_ID),
+        Field("name", H_NAME),
+        Field("category", H_CATEGORY, lambda v: display(COURSE_CATEGORIES, v)),
+        Field("partner", H_PARTNER),
+        Field("teacher", H_TEACHER),
+        Field("venue", H_VENUE),
+        Field("capacity", H_CAPACITY),
+        Field("terms", H_TERMS),
+        Field("held", H_HELD),
+        Field("planned", H_PLANNED),
+        Field("attendance", H_ATTENDANCE),
+        Field("average_attendance", H_AVERAGE),
+        Field("fill_rate", H_FILL, _percent),
+        Field("created_at", H_CREATED),
+    ]
+    emit_record(course_detail(connect(ctx), ref), fmt, fields, _course_sections)
+
+
+def _course_sections(course: dict[str, Any]) -> list[Any]:
+    """The terms and the classes of a course, under its record."""
+    from beiwen.i18n import label
+    from beiwen.render import Column, build_table
+
+    sections = []
     if course["term_list"]:
-        show(
-            build_table(
-                course["term_list"],
-                [
-                    Column("id", H_ID, justify="right"),
-                    Column("name", H_TERM),
-                    Column("start_date", H_START),
-                    Column("end_date", H_END),
-                    Column("held", H_HELD, justify="right"),
-                    Column("planned", H_PLANNED, justify="right"),
-                    Column("attendance", H_ATTENDANCE, justify="right"),
-                ],
-                title=label(H_TERMS),
-            )
-        )
+        term_columns = [
+            Column("id", H_ID, justify="right"),
+            Column("name", H_TERM),
+            Column("start_date", H_START),
+            Column("end_date", H_END),
+            Column("held", H_HELD, justify="right"),
+            Column("planned", H_PLANNED, justify="right"),
+            Column("attendance", H_ATTENDANCE, justify="right"),
+        ]
+        sections.append(build_table(course["term_list"], term_columns, title=label(H_TERMS)))
     if course["classes"]:
-        show(
-            build_table(
-                course["classes"],
-                _class_columns(with_course=False),
-                title=label(("Classes", "课堂")),
-            )
-        )
+        class_columns = _class_columns(with_course=False)
+        title = label(("Classes", "课堂"))
+        sections.append(build_table(course["classes"], class_columns, title=title))
+    return sections
 
 
-@app.command("import")
-def course_import(
-    ctx: typer.Context,
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help="Course catalogue (.csv/.xlsx): name, category, partner, teacher, venue, "
-            "capacity (or 课程, 类别, 合作单位, 老师, 地点, 容量)."
-        ),
-    ],
-    encoding: EncodingOption = "auto",
-    sheet: SheetOption = None,
-    dry_run: DryRunOption = False,
-    skip_invalid: SkipInvalidOption = False,
-    rejects: RejectsOption = None,
-) -> None:
+@import_command(
+    app,
+    file_help="Course catalogue (.csv/.xlsx): name, category, partner, teacher, venue, "
+    "capacity (or 课程, 类别, 合作单位, 老师, 地点, 容量).",
+)
+def course_import() -> Any:
     """Import a course catalogue: new names are added, known names updated; all or nothing."""
-    from functools import partial
-
     from beiwen.services.courses import import_courses
 
-    run_import_command(
-        file,
-        partial(import_courses, connect(ctx), file),
-        encoding=encoding,
-        sheet=sheet,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        rejects=rejects,
-    )
+    return import_courses
 
 
 # Terms -----------------------------------------------------------------------------------
@@ -319,7 +294,7 @@ def course_import(
 @term_app.command("add")
 def course_term_add(
     ctx: typer.Context,
-    course: Annotated[str, typer.Argument(help="Course id or exact name.")],
+    course: CourseRef,
     name: Annotated[str, typer.Argument(help="Term name, e.g. 第一期.")],
     start: Annotated[str, typer.Option(help="First day: 2024-03-05, 2024/3/5 or 2024年3月5日.")],
     end: Annotated[str | None, typer.Option(help="Last day (optional).")] = None,
@@ -338,7 +313,7 @@ def course_term_add(
 @class_app.command("add")
 def course_class_add(
     ctx: typer.Context,
-    course: Annotated[str, typer.Argument(help="Course id or exact name.")],
+    course: CourseRef,
     date: Annotated[
         str,
         typer.Option(help="When it was held: 2024-08-03 09:30 (Beijing time); not in the future."),
@@ -365,12 +340,12 @@ def course_class_add(
 @class_app.command("list")
 def course_class_list(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option(help="Only this month: 2024-08.")] = None,
+    month: MonthFilter = None,
     course: Annotated[str | None, typer.Option(help="Only this course (id or name).")] = None,
     status: Annotated[
         str | None, typer.Option(help="Only planned, held or cancelled classes.")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
+    fmt: FormatOption = "table",
 ) -> None:
     """List classes in time order, with attendance and a flag when above capacity."""
     from beiwen.render import check_format, emit
@@ -390,58 +365,50 @@ def course_class_list(
 @class_app.command("show")
 def course_class_show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Class id.")],
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    show_pii: Annotated[bool, typer.Option("--show-pii", help=SHOW_PII_HELP)] = False,
+    ref: ClassId,
+    fmt: ShowFormatOption = "table",
+    show_pii: ShowPiiOption = False,
 ) -> None:
     """Show a class and its roster of attendees."""
     from beiwen.i18n import label
     from beiwen.privacy import private_rows
-    from beiwen.render import Column, build_table, check_format, record, show, to_json
+    from beiwen.render import Field, check_format, emit_record
     from beiwen.services.courses import class_detail
     from beiwen.vocab import CLASS_STATUSES, display
 
-    fmt = check_format(fmt, ("table", "json"))
+    fmt = check_format(fmt, SHOW_FORMATS)
     found = class_detail(connect(ctx), ref)
     found["attendees"] = private_rows("attendee", found["attendees"], fmt, show_pii)
-    if fmt == "json":
-        sys.stdout.write(to_json(found) + "\n")
-        return
-    source = found["attendance_source"]
-    show(
-        record(
-            [
-                (H_ID, found["id"]),
-                (H_COURSE, found["course"]),
-                (H_TERM, found["term"]),
-                (H_WHEN, _when(found["starts_at"])),
-                (H_STATUS, display(CLASS_STATUSES, found["status"])),
-                (H_VENUE, found["venue"]),
-                (H_ATTENDANCE, found["attendance"]),
-                (H_SOURCE, label(_SOURCES[source]) if source else None),
-                (H_CAPACITY, found["capacity"]),
-                (H_OVER, bool(found["over_capacity"])),
-                (H_NOTE, found["note"]),
-            ]
-        )
-    )
-    if found["attendees"]:
-        show(
-            build_table(
-                found["attendees"],
-                [
-                    Column("name", H_NAME),
-                    Column("phone", H_PHONE),
-                ],
-                title=label(("Roster", "签到名单")),
-            )
-        )
+    fields = [
+        Field("id", H_ID),
+        Field("course", H_COURSE),
+        Field("term", H_TERM),
+        Field("starts_at", H_WHEN, _when),
+        Field("status", H_STATUS, lambda v: display(CLASS_STATUSES, v)),
+        Field("venue", H_VENUE),
+        Field("attendance", H_ATTENDANCE),
+        Field("attendance_source", H_SOURCE, lambda v: label(_SOURCES[v]) if v else None),
+        Field("capacity", H_CAPACITY),
+        Field("over_capacity", H_OVER, bool),
+        Field("note", H_NOTE),
+    ]
+    emit_record(found, fmt, fields, _roster)
+
+
+def _roster(found: dict[str, Any]) -> list[Any]:
+    from beiwen.i18n import label
+    from beiwen.render import Column, build_table
+
+    if not found["attendees"]:
+        return []
+    columns = [Column("name", H_NAME), Column("phone", H_PHONE)]
+    return [build_table(found["attendees"], columns, title=label(("Roster", "签到名单")))]
 
 
 @class_app.command("edit")
 def course_class_edit(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Class id.")],
+    ref: ClassId,
     date: Annotated[str | None, typer.Option(help="New date and time.")] = None,
     term: Annotated[str | None, typer.Option(help="New term ('' to clear).")] = None,
     venue: Annotated[str | None, typer.Option(help="New venue ('' for the usual one).")] = None,
@@ -461,36 +428,16 @@ def course_class_edit(
     sys.stderr.write(t("course.class_updated", id=outcome.id) + "\n")
 
 
-@class_app.command("import")
-def course_class_import(
-    ctx: typer.Context,
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help="Class ledger (.csv/.xlsx): course, term, date, attendance, venue, note "
-            "(or 课程, 期次, 日期, 人数, 地点, 备注)."
-        ),
-    ],
-    encoding: EncodingOption = "auto",
-    sheet: SheetOption = None,
-    dry_run: DryRunOption = False,
-    skip_invalid: SkipInvalidOption = False,
-    rejects: RejectsOption = None,
-) -> None:
+@import_command(
+    class_app,
+    file_help="Class ledger (.csv/.xlsx): course, term, date, attendance, venue, note "
+    "(or 课程, 期次, 日期, 人数, 地点, 备注).",
+)
+def course_class_import() -> Any:
     """Import a ledger of classes held (all or nothing); unknown terms are created."""
-    from functools import partial
-
     from beiwen.services.courses import import_classes
 
-    run_import_command(
-        file,
-        partial(import_classes, connect(ctx), file),
-        encoding=encoding,
-        sheet=sheet,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        rejects=rejects,
-    )
+    return import_classes
 
 
 # Attendance and planning -------------------------------------------------------------------
@@ -499,7 +446,7 @@ def course_class_import(
 @app.command("attend")
 def course_attend(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Class id.")],
+    ref: ClassId,
     people: Annotated[
         list[str] | None,
         typer.Argument(help="Attendees: NAME or NAME:PHONE (e.g. 张三:13812345678)."),
@@ -543,7 +490,7 @@ def course_attend(
 @app.command("plan")
 def course_plan(
     ctx: typer.Context,
-    course: Annotated[str, typer.Argument(help="Course id or exact name.")],
+    course: CourseRef,
     weekly: Annotated[
         list[str],
         typer.Option(
@@ -565,7 +512,7 @@ def course_plan(
             help="Skip China's statutory public holidays (for the years the calendar covers).",
         ),
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
+    fmt: FormatOption = "table",
 ) -> None:
     """Generate N planned classes on a weekly schedule; they become held when recorded."""
     from beiwen.render import check_format, emit

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from beiwen.commands import FORMAT_HELP, SHOW_PII_HELP, connect
+from beiwen.commands import connect
 from beiwen.commands.importing import (
     DryRunOption,
     EncodingOption,
@@ -17,7 +17,19 @@ from beiwen.commands.importing import (
     SkipInvalidOption,
     run_import_command,
 )
+from beiwen.commands.options import (
+    SHOW_FORMATS,
+    FormatOption,
+    OutputOption,
+    ShowFormatOption,
+    ShowPiiOption,
+    all_option,
+    format_option,
+    id_argument,
+)
 from beiwen.i18n import t
+
+EXPORT_FORMATS = ("csv", "json", "xlsx")
 
 app = typer.Typer(
     help="Units (单位): agencies, banks, enterprises, merchants; roster import and export.",
@@ -36,6 +48,7 @@ H_PHONE = ("Phone", "电话")
 H_OPENED = ("Opened", "开业日期")
 H_COUNCIL = ("Council", "联席会")
 H_RETIRED = ("Retired", "退出时间")
+UnitRef = Annotated[str, id_argument("Unit id, credit code or exact name.")]
 
 
 def _columns(show_pii: bool) -> list[Any]:
@@ -134,9 +147,9 @@ def units_list(
     search: Annotated[
         str | None, typer.Option(help="Text in the name, address, contact or code.")
     ] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Include retired units.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
-    show_pii: Annotated[bool, typer.Option("--show-pii", help=SHOW_PII_HELP)] = False,
+    all_: Annotated[bool, all_option("Include retired units.")] = False,
+    fmt: FormatOption = "table",
+    show_pii: ShowPiiOption = False,
 ) -> None:
     """List units."""
     from beiwen.render import check_format, emit
@@ -158,45 +171,38 @@ def units_list(
 @app.command("show")
 def units_show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Unit id, credit code or exact name.")],
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    show_pii: Annotated[bool, typer.Option("--show-pii", help=SHOW_PII_HELP)] = False,
+    ref: UnitRef,
+    fmt: ShowFormatOption = "table",
+    show_pii: ShowPiiOption = False,
 ) -> None:
     """Show one unit."""
     from beiwen.privacy import shown
-    from beiwen.render import check_format, record, show, to_json
+    from beiwen.render import Field, check_format, emit_record
     from beiwen.services import refs
     from beiwen.vocab import MERCHANT_CATEGORIES, UNIT_KINDS, display
 
-    fmt = check_format(fmt, ("table", "json"))
-    unit = refs.unit(connect(ctx), ref)
-    if fmt == "json":
-        sys.stdout.write(to_json(unit) + "\n")
-        return
-    show(
-        record(
-            [
-                (H_ID, unit["id"]),
-                (H_NAME, unit["name"]),
-                (H_CODE, unit["code"]),
-                (H_KIND, display(UNIT_KINDS, unit["kind"])),
-                (H_CATEGORY, display(MERCHANT_CATEGORIES, unit["category"])),
-                (H_GRID, unit["grid"]),
-                (H_ADDRESS, unit["address"]),
-                (H_CONTACT, unit["contact"]),
-                (H_PHONE, shown("unit", "phone", unit["phone"], "table", show_pii)),
-                (H_OPENED, unit["opened"]),
-                (H_COUNCIL, bool(unit["council"])),
-                (H_RETIRED, unit["retired_at"]),
-            ]
-        )
-    )
+    fmt = check_format(fmt, SHOW_FORMATS)
+    fields = [
+        Field("id", H_ID),
+        Field("name", H_NAME),
+        Field("code", H_CODE),
+        Field("kind", H_KIND, lambda v: display(UNIT_KINDS, v)),
+        Field("category", H_CATEGORY, lambda v: display(MERCHANT_CATEGORIES, v)),
+        Field("grid", H_GRID),
+        Field("address", H_ADDRESS),
+        Field("contact", H_CONTACT),
+        Field("phone", H_PHONE, lambda v: shown("unit", "phone", v, "table", show_pii)),
+        Field("opened", H_OPENED),
+        Field("council", H_COUNCIL, bool),
+        Field("retired_at", H_RETIRED),
+    ]
+    emit_record(refs.unit(connect(ctx), ref), fmt, fields)
 
 
 @app.command("edit")
 def units_edit(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Unit id, credit code or exact name.")],
+    ref: UnitRef,
     name: Annotated[str | None, typer.Option(help="New name.")] = None,
     kind: Annotated[str | None, typer.Option(help="New kind.")] = None,
     code: Annotated[str | None, typer.Option(help="New credit code ('' to clear).")] = None,
@@ -236,7 +242,7 @@ def units_edit(
 @app.command("retire")
 def units_retire(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Unit id, credit code or exact name.")],
+    ref: UnitRef,
 ) -> None:
     """Retire a unit (soft: history keeps pointing at it; lists hide it unless --all)."""
     from beiwen.services.units import retire_unit
@@ -283,17 +289,15 @@ def units_import(
 @app.command("export")
 def units_export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
-    output: Annotated[
-        Path | None, typer.Option(help="Write to this file instead of stdout.")
-    ] = None,
+    fmt: Annotated[str, format_option(*EXPORT_FORMATS)] = "csv",
+    output: OutputOption = None,
 ) -> None:
     """Export active units in the columns import reads back unchanged."""
     from beiwen.io.export import write_export
     from beiwen.render import check_format
     from beiwen.services.units import EXPORT_COLUMNS, export_rows
 
-    fmt = check_format(fmt, ("csv", "json", "xlsx"))
+    fmt = check_format(fmt, EXPORT_FORMATS)
     if fmt == "xlsx" and output is None:
         from beiwen.errors import InvalidInputError
 
