@@ -1,5 +1,9 @@
 """Read a roster file (CSV, TSV, XLSX, XLS, JSON) as a header and numbered rows of text cells.
 
+This room holds the `Table` every importer reads, `read_table` (which picks the reader by
+the file's extension), delimited text, and the encoding chain. Spreadsheets are read in
+`sheets.py`, JSON rosters parsed in `json_rosters.py`; their limits are re-exported here.
+
 The encoding chain is hand-written because no library does it the way a secretary's files
 need: a BOM decides first, else the whole file must be strict UTF-8, else GB18030 (a
 superset of GBK and GB2312). Byte-oriented encodings are decoded line by line, so an
@@ -12,20 +16,43 @@ import codecs
 import csv
 import errno
 import io
-import json
-import re
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from beiwen.errors import BeiwenError, InvalidInputError
 from beiwen.i18n import t
 from beiwen.io.files import shown
+from beiwen.io.json_rosters import JSON_DEPTH, JSON_DIGITS, json_rows
+from beiwen.io.sheets import (
+    SHEET_CELLS,
+    SHEET_COLUMNS,
+    SHEET_ROWS,
+    SHEET_XML_LIMIT,
+    cell_text,
+    check_sheet_size,
+    read_workbook,
+)
 
-if TYPE_CHECKING:
-    import zipfile
+__all__ = [
+    "BYTE_ENCODINGS",
+    "CELL_LIMIT",
+    "ENCODINGS",
+    "JSON_DEPTH",
+    "JSON_DIGITS",
+    "LINE_LIMIT",
+    "SHEET_CELLS",
+    "SHEET_COLUMNS",
+    "SHEET_ROWS",
+    "SHEET_XML_LIMIT",
+    "Table",
+    "cell_text",
+    "check_sheet_size",
+    "detect_encoding",
+    "is_csv_error",
+    "read_table",
+]
 
 CELL_LIMIT = 131_072  # csv's default field limit: a larger cell is an error, not a hang
 # The encodings --encoding accepts, by the name codecs.lookup gives them (so aliases such as
@@ -80,7 +107,8 @@ def read_table(
         if suffix in (".csv", ".tsv", ".txt"):
             return _read_delimited(path, encoding, "\t" if suffix == ".tsv" else ",", on_bytes)
         if suffix in (".xlsx", ".xls", ".xlsm", ".ods"):
-            return _read_workbook(path, sheet)
+            header, rows = read_workbook(path, sheet)
+            return Table(header=header, rows=rows, encoding=None)
         if suffix == ".json":
             return _read_json(path, encoding, on_bytes)
     except OSError as error:  # also a path longer than the file system allows (is_file)
@@ -295,370 +323,12 @@ def is_csv_error(cells: list[str]) -> str | None:
     return None
 
 
-def cell_text(value: object) -> str:
-    """Spreadsheet cells as the text a person sees: 13812345678.0 -> 13812345678."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return (
-            value.strftime("%Y-%m-%d %H:%M:%S")
-            if value.time() != time()
-            else value.date().isoformat()
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-# What a sheet may span before calamine is asked for it: calamine allocates every cell of
-# the rectangle from A1 to the farthest filled cell, so one stray cell at row 200,000,
-# column 3,000 of a 5 KB file asks for 19 GB and aborts the process (no exception).
-SHEET_ROWS = 1_048_576  # Excel's own limit
-SHEET_COLUMNS = 100  # a roster has a dozen
-SHEET_CELLS = 20_000_000  # rows x columns of that rectangle: about 640 MB in calamine
-SHEET_XML_LIMIT = 512 * 1024 * 1024  # bytes of the sheet's XML once unzipped
-_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\s([^>]*)>")
-_RELATIONSHIP_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s([^>]*)>")
-_ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s/>]")
-_CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,7})([0-9]{0,12})["']""")
-
-
-def _xml_attribute(attributes: bytes, name: bytes) -> str | None:
-    import html
-
-    match = re.search(rb"(?:^|\s)" + name + rb'\s*=\s*"([^"]*)"', attributes)
-    return html.unescape(match[1].decode("utf-8", "replace")) if match else None
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> the zip member holding its XML, from xl/workbook.xml and its rels."""
-    import posixpath
-
-    names = set(archive.namelist())
-    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-        return {}
-    targets: dict[str, str] = {}
-    for match in _RELATIONSHIP_TAG.finditer(archive.read("xl/_rels/workbook.xml.rels")):
-        ident, target = _xml_attribute(match[1], b"Id"), _xml_attribute(match[1], b"Target")
-        if ident and target:
-            joined = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            targets[ident] = posixpath.normpath(joined)
-    parts: dict[str, str] = {}
-    for match in _SHEET_TAG.finditer(archive.read("xl/workbook.xml")):
-        name = _xml_attribute(match[1], b"name")
-        ident = _xml_attribute(match[1], rb"[\w.-]+:id")
-        if name is not None and ident in targets and targets[ident] in names:
-            parts[name] = targets[ident]
-    return parts
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + letter - 64
-    return number
-
-
-def _sheet_tags(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """<row> and <c> tags (in the sheet's namespace prefix): one pattern finding just their
-    `r` reference (b"" for a tag without one), one finding the tag's name and attributes."""
-    start = rb"<" + re.escape(prefix)
-    refs = start + rb"""(?:row|c)(?=[\s/>])(?:[^>]*?\sr\s*=\s*["']([A-Za-z]*[0-9]*)["'])?"""
-    return re.compile(refs), re.compile(start + rb"(row|c)(?=[\s/>])([^>]*)>")
-
-
-def _largest_number(numbers: bytes) -> int:
-    """The largest of the space-separated numbers in `numbers` (0 when none).
-
-    The longest runs of digits hold it, and among runs of one length text order is number
-    order: only one run is converted, unless leading zeros make length mislead.
-    """
-    runs = numbers.split()
-    if not runs:
-        return 0
-    longest = max(map(len, runs))
-    top = max(re.findall(rb"[0-9]{%d}" % longest, numbers))
-    return max(map(int, runs)) if top.startswith(b"0") else int(top)
-
-
-_DIGIT_BYTES = b"0123456789"
-_LETTER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _sheet_extent(stream: IO[bytes], path: Path, sheet: str) -> tuple[int, int]:
-    """The last row and column a sheet's cells reach, read from its XML without keeping it.
-
-    Where every <row> and <c> tag carries its `r` reference (as Excel writes them) the refs
-    are taken all at once; tags without one follow the tag before them, as calamine places
-    them, which needs a walk in order. Stops, raising, once past what beiwen reads.
-    """
-    last_row = last_column = row = column = read = 0
-    tail = b""
-    patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]] | None = None
-    while True:
-        chunk = stream.read(1 << 20)
-        read += len(chunk)
-        if read > SHEET_XML_LIMIT:
-            limit = SHEET_XML_LIMIT // 1024 // 1024
-            raise InvalidInputError(
-                t("table.sheet_xml_too_large", path=shown(path), sheet=sheet, limit=limit)
-            )
-        data = tail + chunk
-        cut = data.rfind(b"<") if chunk else len(data)
-        data, tail = data[:cut], data[cut:]
-        if len(tail) > 65536:  # no tag of a sheet is this long; calamine refuses the file
-            tail = b""
-        if patterns is None:
-            root = _ROOT_TAG.search(data)
-            patterns = _sheet_tags(root[1] or b"" if root else b"")
-        refs = patterns[0].findall(data)
-        if refs and b"" not in refs:
-            joined = b" ".join(refs).upper()
-            row = max(row, _largest_number(joined.translate(None, _LETTER_BYTES)))
-            letters = set(joined.translate(None, _DIGIT_BYTES).split())
-            column = max(map(_column_number, letters)) if letters else column
-            last_column = max(last_column, column)
-            last_row = max(last_row, row)
-        elif refs:
-            for match in patterns[1].finditer(data):
-                ref = _CELL_REF.search(match[2])
-                if match[1] == b"row":
-                    row = int(ref[2]) if ref and ref[2] else row + 1
-                    column = 0
-                else:
-                    if ref and ref[2]:
-                        row = max(row, int(ref[2]))
-                    column = _column_number(ref[1]) if ref and ref[1] else column + 1
-                    last_column = max(last_column, column)
-                last_row = max(last_row, row)
-        if (
-            last_row > SHEET_ROWS
-            or last_column > SHEET_COLUMNS
-            or last_row * last_column > SHEET_CELLS
-        ):
-            raise InvalidInputError(
-                t(
-                    "table.sheet_too_large",
-                    path=shown(path),
-                    sheet=sheet,
-                    rows=f"{last_row:,}",
-                    columns=f"{last_column:,}",
-                    max_rows=f"{SHEET_ROWS:,}",
-                    max_columns=SHEET_COLUMNS,
-                    max_cells=f"{SHEET_CELLS:,}",
-                )
-            )
-        if not chunk:
-            return last_row, last_column
-
-
-def check_sheet_size(path: Path, sheet: str) -> None:
-    """Refuse an .xlsx/.xlsm sheet that reaches past SHEET_ROWS, SHEET_COLUMNS or SHEET_CELLS,
-    or whose XML unzips to more than SHEET_XML_LIMIT, before calamine allocates it.
-
-    A file that is not a readable zip is left to calamine, which reports it as bad.
-    """
-    import zipfile
-    import zlib
-
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return
-    with archive:
-        try:
-            parts = _sheet_parts(archive)
-            members = [parts[sheet]] if sheet in parts else [
-                name
-                for name in archive.namelist()
-                if name.startswith("xl/worksheets/") and name.endswith(".xml")
-            ]  # fmt: skip
-            for member in members:
-                if archive.getinfo(member).file_size > SHEET_XML_LIMIT:
-                    limit = SHEET_XML_LIMIT // 1024 // 1024
-                    raise InvalidInputError(
-                        t("table.sheet_xml_too_large", path=shown(path), sheet=sheet, limit=limit)
-                    )
-                with archive.open(member) as stream:
-                    _sheet_extent(stream, path, sheet)
-        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, NotImplementedError):
-            return  # a damaged or encrypted archive: calamine reports it
-
-
-def _read_workbook(path: Path, sheet: str | None) -> Table:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own types for every kind of bad file
-        raise InvalidInputError(t("table.bad_workbook", path=path, detail=error)) from None
-    names = workbook.sheet_names
-    if sheet is not None and sheet not in names:
-        raise InvalidInputError(
-            t("table.no_sheet", path=path, sheet=sheet, sheets=", ".join(names))
-        )
-    if not names:
-        raise InvalidInputError(t("table.empty", path=path))
-    chosen = sheet if sheet is not None else names[0]
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        check_sheet_size(path, chosen)
-    data = workbook.get_sheet_by_name(chosen)
-    # iter_rows() starts at row 1 even when the data starts lower (it yields the empty rows
-    # above), so the index alone is the row number Excel shows.
-    rows = (
-        (index + 1, [cell_text(cell) for cell in cells])
-        for index, cells in enumerate(data.iter_rows())
-    )
-    header: list[str] | None = None
-    for _line, cells in rows:
-        if any(cell.strip() for cell in cells):
-            header = [cell.strip() for cell in cells[: _last_filled(cells)]]
-            break
-    if header is None:
-        raise InvalidInputError(t("table.empty", path=path))
-    width = len(header)
-
-    def body() -> Iterator[tuple[int, list[str]]]:
-        # Spreadsheets pad rows to the widest one; cut the padding, keep real extra cells.
-        for number, cells in rows:
-            if any(cell.strip() for cell in cells):
-                yield number, cells[: max(width, _last_filled(cells))]
-
-    return Table(header=header, rows=body(), encoding=None)
-
-
-def _last_filled(cells: list[str]) -> int:
-    for index in range(len(cells) - 1, -1, -1):
-        if cells[index].strip():
-            return index + 1
-    return 0
-
-
 def _read_json(path: Path, encoding: str, on_bytes: Callable[[int], None] | None) -> Table:
-    """A JSON array of objects (what `--format json` writes): keys are the header, each
-    object a row, numbered by the line it starts on."""
+    """A JSON array of objects (what `--format json` writes), decoded by the chain above;
+    `json_rows` makes its keys the header and each object a row."""
     auto = encoding.lower() == "auto"
     chosen = detect_encoding(path) if auto else encoding
     with path.open("rb") as handle:
         text = "".join(_decoded_lines(handle, chosen, auto, on_bytes)).lstrip("\ufeff")
-    if not text.strip():
-        raise InvalidInputError(t("table.empty", path=path))
-    try:
-        json.loads(text, parse_int=_json_int)
-        records = _json_records(path, text)
-        if _SURROGATE_ESCAPE.search(text):
-            for line, record in records:
-                if _has_lone_surrogate(record):
-                    raise InvalidInputError(t("table.json_surrogate", path=path, line=line))
-    except json.JSONDecodeError as error:
-        raise InvalidInputError(
-            t("table.bad_json", path=path, line=error.lineno, detail=error.msg)
-        ) from None
-    except _BigNumber as error:
-        line = text.count("\n", 0, max(text.find(error.digits), 0)) + 1
-        raise InvalidInputError(
-            t("table.json_big_number", path=path, line=line, limit=JSON_DIGITS)
-        ) from None
-    except RecursionError:  # the decoder recurses once per level of [ or {
-        raise _too_deep(path, text) from None
-    if not records:
-        raise InvalidInputError(t("table.empty", path=path))
-    header = list(dict.fromkeys(key for _line, record in records for key in record))
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        for line, record in records:
-            try:
-                yield line, [_json_cell(record.get(key)) for key in header]
-            except RecursionError:
-                raise InvalidInputError(
-                    t("table.json_too_deep", path=path, line=line, limit=JSON_DEPTH)
-                ) from None
-
-    return Table(header=header, rows=rows(), encoding=_display_encoding(chosen), escaped=False)
-
-
-JSON_DEPTH = 100  # levels of [ and {: a roster has two, an array of flat objects
-JSON_DIGITS = 100  # digits of a JSON integer: Python refuses to read more than 4,300
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
-
-
-class _BigNumber(Exception):
-    def __init__(self, digits: str) -> None:
-        super().__init__(digits)
-        self.digits = digits
-
-
-def _json_int(digits: str) -> int:
-    if len(digits.lstrip("-")) > JSON_DIGITS:
-        raise _BigNumber(digits)
-    return int(digits)
-
-
-def _too_deep(path: Path, text: str) -> InvalidInputError:
-    """The error for JSON nested past JSON_DEPTH, naming the line where it gets there."""
-    depth, line = 0, 1
-    for match in _JSON_TOKEN.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > JSON_DEPTH:
-                line = text.count("\n", 0, match.start()) + 1
-                break
-        elif token in "]}":
-            depth -= 1
-    return InvalidInputError(t("table.json_too_deep", path=path, line=line, limit=JSON_DEPTH))
-
-
-def _has_lone_surrogate(value: object) -> bool:
-    """True when a key or text holds half of a UTF-16 pair (from a `\\ud800` escape)."""
-    if isinstance(value, str):
-        return not value.isascii() and any("\ud800" <= char <= "\udfff" for char in value)
-    if isinstance(value, dict):
-        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_lone_surrogate(item) for item in value)
-    return False
-
-
-def _json_records(path: Path, text: str) -> list[tuple[int, dict[str, object]]]:
-    """The objects of a (valid) JSON array with the line each starts on."""
-    decoder = json.JSONDecoder(parse_int=_json_int)
-    position = _skip_space(text, 0)
-    line, counted = 1, 0
-
-    def line_at(index: int) -> int:
-        nonlocal line, counted
-        line += text.count("\n", counted, index)
-        counted = index
-        return line
-
-    if not text.startswith("[", position):
-        raise InvalidInputError(t("table.json_shape", path=path, line=line_at(position)))
-    records: list[tuple[int, dict[str, object]]] = []
-    position = _skip_space(text, position + 1)
-    while not text.startswith("]", position):
-        record, end = decoder.raw_decode(text, position)
-        if not isinstance(record, dict):
-            raise InvalidInputError(t("table.json_shape", path=path, line=line_at(position)))
-        records.append((line_at(position), record))
-        position = _skip_space(text, end)
-        if text.startswith(",", position):
-            position = _skip_space(text, position + 1)
-    return records
-
-
-def _skip_space(text: str, index: int) -> int:
-    while index < len(text) and text[index] in " \t\n\r":
-        index += 1
-    return index
-
-
-def _json_cell(value: object) -> str:
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return cell_text(value)
+    header, rows = json_rows(path, text)
+    return Table(header=header, rows=rows, encoding=_display_encoding(chosen), escaped=False)
