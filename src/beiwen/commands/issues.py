@@ -268,8 +268,8 @@ def issue_suggest(
 ) -> None:
     """Who can help on a work order: the grid's "N" forces whose skills fit its category
     (its grid first, then the whole district's, then other grids'; least busy first)."""
-    from beiwen.commands.grid import emit_suggestions
     from beiwen.render import check_format
+    from beiwen.render_grid import emit_suggestions
     from beiwen.services.people import suggest_for_issue
     from beiwen.vocab import ISSUE_CATEGORIES, display
 
