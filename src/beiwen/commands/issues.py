@@ -8,19 +8,23 @@ are imported inside the commands that use them.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 
-from beiwen.commands import FORMAT_HELP, SHOW_PII_HELP, connect
-from beiwen.commands.importing import (
-    DryRunOption,
-    EncodingOption,
-    RejectsOption,
-    SheetOption,
-    SkipInvalidOption,
-    run_import_command,
+from beiwen.commands import connect
+from beiwen.commands.importing import import_command
+from beiwen.commands.options import (
+    SHOW_FORMATS,
+    AtOption,
+    FormatOption,
+    OutputOption,
+    ShowFormatOption,
+    ShowPiiOption,
+    all_option,
+    format_option,
+    id_argument,
 )
 from beiwen.i18n import t
 
@@ -30,40 +34,25 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-H_ID = ("No.", "工单号")
-H_TITLE = ("Title", "标题")
-H_CATEGORY = ("Category", "类别")
-H_SOURCE = ("Source", "来源")
-H_GRID = ("Grid", "网格")
-H_UNIT = ("Unit concerned", "涉及单位")
-H_REPORTER = ("Reporter", "反映人")
-H_PHONE = ("Phone", "联系电话")
-H_STATUS = ("Status", "状态")
-H_REPORTED = ("Reported", "上报时间")
-H_DUE = ("Due", "办理期限")
-H_DISPATCHED = ("First dispatched", "首次吹哨")
-H_ACCEPTED = ("First reported in", "首次报到")
-H_RESOLVED = ("Resolved", "解决时间")
-H_CLOSED = ("Followed up", "回访时间")
-H_CANCELLED = ("Cancelled", "撤销时间")
-H_SATISFACTION = ("Satisfaction", "满意度")
-H_OVERDUE = ("Overdue", "逾期")
-H_RESPONSE = ("Response time", "响应用时")
-H_RESOLUTION = ("Resolution time", "办结用时")
-H_DESCRIPTION = ("Description", "问题描述")
-H_DEPARTMENTS = ("Departments", "承办单位")
-H_DAYS = ("Days", "天数")
-H_KEY = ("Key", "代码")
-
-AT_HELP = "When it happened, for entering paper records: 2024-08-03 09:30 (default: now)."
 ID_HELP = "Work-order number (工单号)."
 UNIT_HELP = "Unit id, credit code or exact name."
+EXPORT_FORMATS = ("csv", "json", "open311")
+WorkOrder = Annotated[str, id_argument(ID_HELP, metavar="ID")]
 
 
 def _local(value: Any) -> str:
-    from beiwen.services.issues import local_time
+    from beiwen.render_issues import local
 
-    return local_time(value)
+    return local(value)
+
+
+def _move(ctx: typer.Context, action: str, *args: Any) -> None:
+    """Every step of the workflow: `services.issues.<action>_issue(conn, ref, ...)`, then the
+    notice of the state it left the work order in."""
+    from beiwen.services import issues
+
+    move: Callable[..., dict[str, Any]] = getattr(issues, f"{action}_issue")
+    _moved(move(connect(ctx), *args), action)
 
 
 def _moved(issue: dict[str, Any], action: str) -> None:
@@ -142,80 +131,70 @@ def issue_add(
 @app.command("dispatch")
 def issue_dispatch(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP)],
+    ref: WorkOrder,
     unit: Annotated[
         list[str],
         typer.Option(help="Department to whistle (吹哨); repeat for several. " + UNIT_HELP),
     ],
-    at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
+    at: AtOption = None,
     note: Annotated[str | None, typer.Option(help="What was asked of them.")] = None,
 ) -> None:
     """Blow the whistle (街道吹哨): dispatch the work order to one or more departments."""
-    from beiwen.services.issues import dispatch_issue
-
-    _moved(dispatch_issue(connect(ctx), ref, unit, at, note), "dispatch")
+    _move(ctx, "dispatch", ref, unit, at, note)
 
 
 @app.command("accept")
 def issue_accept(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP)],
+    ref: WorkOrder,
     unit: Annotated[str, typer.Option(help="The department reporting in. " + UNIT_HELP)],
-    at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
+    at: AtOption = None,
     note: Annotated[str | None, typer.Option(help="Who took it on, what was promised.")] = None,
 ) -> None:
     """A department reports in (部门报到) on a work order dispatched to it."""
-    from beiwen.services.issues import accept_issue
-
-    _moved(accept_issue(connect(ctx), ref, unit, at, note), "accept")
+    _move(ctx, "accept", ref, unit, at, note)
 
 
 @app.command("resolve")
 def issue_resolve(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP)],
+    ref: WorkOrder,
     note: Annotated[str, typer.Option(help="How it was solved (协商解决).")],
-    at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
+    at: AtOption = None,
 ) -> None:
     """Mark a work order resolved; from then on it counts as handled."""
-    from beiwen.services.issues import resolve_issue
-
-    _moved(resolve_issue(connect(ctx), ref, note, at), "resolve")
+    _move(ctx, "resolve", ref, note, at)
 
 
 @app.command("close")
 def issue_close(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP)],
+    ref: WorkOrder,
     satisfaction: Annotated[
         str, typer.Option(help="satisfied, basic or unsatisfied (满意, 基本满意, 不满意).")
     ],
     note: Annotated[str | None, typer.Option(help="What the reporter said.")] = None,
-    at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
+    at: AtOption = None,
 ) -> None:
     """Record the follow-up call (回访) on a resolved work order and close it."""
-    from beiwen.services.issues import close_issue
-
-    _moved(close_issue(connect(ctx), ref, satisfaction, note, at), "close")
+    _move(ctx, "close", ref, satisfaction, note, at)
 
 
 @app.command("reopen")
 def issue_reopen(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP)],
+    ref: WorkOrder,
     note: Annotated[str, typer.Option(help="Why it needs work again.")],
-    at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
+    at: AtOption = None,
 ) -> None:
     """Reopen a resolved or closed work order (back to its departments)."""
-    from beiwen.services.issues import reopen_issue
-
-    _moved(reopen_issue(connect(ctx), ref, note, at), "reopen")
+    _move(ctx, "reopen", ref, note, at)
 
 
 @app.command("transfer")
 def issue_transfer(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP)],
+    ref: WorkOrder,
     to: Annotated[str, typer.Option(help="The competent unit it goes to. " + UNIT_HELP)],
     note: Annotated[str, typer.Option(help="Why it goes there.")],
     from_: Annotated[
@@ -224,20 +203,18 @@ def issue_transfer(
             "--from", help="The department passing it on, when several hold it. " + UNIT_HELP
         ),
     ] = None,
-    at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
+    at: AtOption = None,
 ) -> None:
     """Pass a work order on (转单) to the competent department, association or enterprise."""
-    from beiwen.services.issues import transfer_issue
-
-    _moved(transfer_issue(connect(ctx), ref, to, note, from_, at), "transfer")
+    _move(ctx, "transfer", ref, to, note, from_, at)
 
 
 @app.command("comment")
 def issue_comment(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP)],
+    ref: WorkOrder,
     text: Annotated[str, typer.Argument(help="The remark.")],
-    at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
+    at: AtOption = None,
 ) -> None:
     """Add a remark to the timeline (any state; changes nothing else)."""
     from beiwen.services.issues import comment_issue
@@ -249,22 +226,20 @@ def issue_comment(
 @app.command("cancel")
 def issue_cancel(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP)],
+    ref: WorkOrder,
     note: Annotated[str, typer.Option(help="Why: a duplicate of which order, or whose matter.")],
-    at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
+    at: AtOption = None,
 ) -> None:
     """Cancel a work order that is a duplicate or not the district's matter (final)."""
-    from beiwen.services.issues import cancel_issue
-
-    _moved(cancel_issue(connect(ctx), ref, note, at), "cancel")
+    _move(ctx, "cancel", ref, note, at)
 
 
 @app.command("suggest")
 def issue_suggest(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP)],
-    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
-    show_pii: Annotated[bool, typer.Option("--show-pii", help=SHOW_PII_HELP)] = False,
+    ref: WorkOrder,
+    fmt: FormatOption = "table",
+    show_pii: ShowPiiOption = False,
 ) -> None:
     """Who can help on a work order: the grid's "N" forces whose skills fit its category
     (its grid first, then the whole district's, then other grids'; least busy first)."""
@@ -287,12 +262,12 @@ def issue_suggest(
 @app.command("assign")
 def issue_assign(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP)],
+    ref: WorkOrder,
     person: Annotated[
         str, typer.Option(help="The helper: member id or exact name (see: beiwen issue suggest).")
     ],
     note: Annotated[str | None, typer.Option(help="What they are to do.")] = None,
-    at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
+    at: AtOption = None,
 ) -> None:
     """Assign a person of the grids' "N" forces to help on an unfinished work order."""
     from beiwen.services.people import assign_person
@@ -308,23 +283,6 @@ def issue_assign(
         )
         + "\n"
     )
-
-
-def _list_columns() -> list[Any]:
-    from beiwen.render import Column, cell
-    from beiwen.vocab import ISSUE_CATEGORIES, ISSUE_STATUSES, display
-
-    return [
-        Column("id", H_ID, justify="right"),
-        Column("reported_at", H_REPORTED, _local),
-        Column("category", H_CATEGORY, lambda v: display(ISSUE_CATEGORIES, v)),
-        Column("grid", H_GRID, justify="right"),
-        Column("title", H_TITLE),
-        Column("status", H_STATUS, lambda v: display(ISSUE_STATUSES, v)),
-        Column("departments", H_DEPARTMENTS),
-        Column("due_at", H_DUE, _local),
-        Column("overdue", H_OVERDUE, cell),
-    ]
 
 
 @app.command("list")
@@ -350,15 +308,14 @@ def issue_list(
         str | None,
         typer.Option(help="Text in the title, description, reporter, unit or any note."),
     ] = None,
-    all_: Annotated[
-        bool, typer.Option("--all", help="Include cancelled orders (hidden by default).")
-    ] = False,
-    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
-    show_pii: Annotated[bool, typer.Option("--show-pii", help=SHOW_PII_HELP)] = False,
+    all_: Annotated[bool, all_option("Include cancelled orders (hidden by default).")] = False,
+    fmt: FormatOption = "table",
+    show_pii: ShowPiiOption = False,
 ) -> None:
     """List work orders, oldest report first (cancelled ones only with --all)."""
     from beiwen.privacy import private_rows
     from beiwen.render import check_format, emit
+    from beiwen.render_issues import list_columns
     from beiwen.services.issues import list_issues
 
     fmt = check_format(fmt)
@@ -373,103 +330,25 @@ def issue_list(
         search=search,
         include_cancelled=all_,
     )
-    emit(private_rows("reporter", found, fmt, show_pii), fmt, _list_columns())
-
-
-def _hours(value: float | None) -> str:
-    return t("issues.hours", hours=value) if value is not None else ""
+    emit(private_rows("reporter", found, fmt, show_pii), fmt, list_columns())
 
 
 @app.command("show")
 def issue_show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="ID", help=ID_HELP)],
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    show_pii: Annotated[bool, typer.Option("--show-pii", help=SHOW_PII_HELP)] = False,
+    ref: WorkOrder,
+    fmt: ShowFormatOption = "table",
+    show_pii: ShowPiiOption = False,
 ) -> None:
     """Show a work order: its details, its departments and its whole timeline."""
     from beiwen.privacy import private_row
-    from beiwen.render import Column, build_table, check_format, record, show, to_json
+    from beiwen.render import check_format, emit_record
+    from beiwen.render_issues import ISSUE_FIELDS, issue_sections
     from beiwen.services.issues import issue_details
-    from beiwen.vocab import (
-        ISSUE_ACTIONS,
-        ISSUE_CATEGORIES,
-        ISSUE_SOURCES,
-        ISSUE_STATUSES,
-        SATISFACTION,
-        display,
-    )
 
-    fmt = check_format(fmt, ("table", "json"))
+    fmt = check_format(fmt, SHOW_FORMATS)
     issue = private_row("reporter", issue_details(connect(ctx), ref), fmt, show_pii)
-    if fmt == "json":
-        sys.stdout.write(to_json(issue) + "\n")
-        return
-    grid = f"{issue['grid']} {issue['grid_name'] or ''}".strip() if issue["grid"] else None
-    show(
-        record(
-            [
-                (H_ID, issue["id"]),
-                (H_TITLE, issue["title"]),
-                (H_CATEGORY, display(ISSUE_CATEGORIES, issue["category"])),
-                (H_SOURCE, display(ISSUE_SOURCES, issue["source"])),
-                (H_GRID, grid),
-                (H_UNIT, issue["unit_name"]),
-                (H_REPORTER, issue["reporter"]),
-                (H_PHONE, issue["phone"]),
-                (H_STATUS, display(ISSUE_STATUSES, issue["status"])),
-                (H_REPORTED, _local(issue["reported_at"])),
-                (H_DUE, _local(issue["due_at"])),
-                (H_DISPATCHED, _local(issue["first_dispatched_at"])),
-                (H_ACCEPTED, _local(issue["first_accepted_at"])),
-                (H_RESOLVED, _local(issue["resolved_at"])),
-                (H_CLOSED, _local(issue["closed_at"])),
-                (H_CANCELLED, _local(issue["cancelled_at"])),
-                (H_SATISFACTION, display(SATISFACTION, issue["satisfaction"])),
-                (H_OVERDUE, issue["overdue"]),
-                (H_RESPONSE, _hours(issue["response_hours"])),
-                (H_RESOLUTION, _hours(issue["resolution_hours"])),
-                (H_DESCRIPTION, issue["description"]),
-            ]
-        )
-    )
-    if issue["units"]:
-        show(
-            build_table(
-                issue["units"],
-                [
-                    Column("unit_name", ("Unit", "单位")),
-                    Column("dispatched_at", ("Sent", "派单时间"), _local),
-                    Column("accepted_at", ("Reported in", "报到时间"), _local),
-                    Column("transferred_from_name", ("Transferred from", "转自")),
-                    Column("released_at", ("Passed on", "转出时间"), _local),
-                ],
-                title=t("issues.departments_title"),
-            )
-        )
-
-    def detail(event: dict[str, Any]) -> str:
-        parts = [
-            t("issues.from_unit", unit=event["from_unit_name"]) if event["from_unit_name"] else "",
-            event["person_name"] or "",
-            display(SATISFACTION, event["satisfaction"]),
-            event["note"] or "",
-        ]
-        return "; ".join(part for part in parts if part)
-
-    show(
-        build_table(
-            [{**event, "detail": detail(event)} for event in issue["events"]],
-            [
-                Column("at", ("Time", "时间"), _local),
-                Column("action", ("Step", "步骤"), lambda v: display(ISSUE_ACTIONS, v)),
-                Column("unit_name", ("Unit", "单位")),
-                Column("detail", ("Note", "说明")),
-                Column("recorded_at", ("Entered", "录入时间"), _local),
-            ],
-            title=t("issues.timeline_title"),
-        )
-    )
+    emit_record(issue, fmt, ISSUE_FIELDS, issue_sections)
 
 
 @app.command("deadlines")
@@ -483,10 +362,11 @@ def issue_deadlines(
             help="Change the days allowed for a category (new work orders only).",
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
+    fmt: FormatOption = "table",
 ) -> None:
     """Show (or --set) the days each category allows from report to due time."""
-    from beiwen.render import Column, check_format, emit
+    from beiwen.render import check_format, emit
+    from beiwen.render_issues import DEADLINE_COLUMNS
     from beiwen.services.issues import deadlines, set_deadline
     from beiwen.vocab import ISSUE_CATEGORIES, display
 
@@ -504,48 +384,20 @@ def issue_deadlines(
         )
         return
     rows = [{**row, "label": display(ISSUE_CATEGORIES, row["category"])} for row in deadlines(conn)]
-    emit(
-        rows,
-        fmt,
-        [
-            Column("label", H_CATEGORY),
-            Column("category", H_KEY),
-            Column("days", H_DAYS, justify="right"),
-        ],
-    )
+    emit(rows, fmt, DEADLINE_COLUMNS)
 
 
-@app.command("import")
-def issue_import(
-    ctx: typer.Context,
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help="Work orders: .csv, .tsv, .xlsx or .xls, English or Chinese headers "
-            "(标题, 类别, 网格, 来源, 上报时间, 状态, 承办单位, 派单时间, …)."
-        ),
-    ],
-    encoding: EncodingOption = "auto",
-    sheet: SheetOption = None,
-    dry_run: DryRunOption = False,
-    skip_invalid: SkipInvalidOption = False,
-    rejects: RejectsOption = None,
-) -> None:
+@import_command(
+    app,
+    file_help="Work orders: .csv, .tsv, .xlsx or .xls, English or Chinese headers "
+    "(标题, 类别, 网格, 来源, 上报时间, 状态, 承办单位, 派单时间, …).",
+    summary_key="import.summary_present",
+)
+def issue_import() -> Any:
     """Import work orders, historical ones with their status and times: all or nothing."""
-    from functools import partial
-
     from beiwen.services.issues import import_issues
 
-    run_import_command(
-        file,
-        partial(import_issues, connect(ctx), file),
-        encoding=encoding,
-        sheet=sheet,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        rejects=rejects,
-        summary_key="import.summary_present",
-    )
+    return import_issues
 
 
 @app.command("export")
@@ -556,21 +408,19 @@ def issue_export(
     ] = None,
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format",
+        format_option(
+            *EXPORT_FORMATS,
             help="csv (the columns import reads), json, or open311 (GeoReport v2 requests.json).",
         ),
     ] = "csv",
-    output: Annotated[
-        Path | None, typer.Option(help="Write to this file instead of stdout.")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Export work orders as CSV or JSON (re-importable) or as Open311 requests.json."""
     from beiwen.io.export import write_export, write_text
     from beiwen.render import check_format, to_json
     from beiwen.services.issues import EXPORT_COLUMNS, export_rows, open311_rows
 
-    fmt = check_format(fmt, ("csv", "json", "open311"))
+    fmt = check_format(fmt, EXPORT_FORMATS)
     conn = connect(ctx)
     if fmt == "open311":
         requests = open311_rows(conn, month)

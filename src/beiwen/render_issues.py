@@ -1,0 +1,143 @@
+"""Renderers of work orders: the list's columns, the record `issue show` prints and the
+tables under it (departments, timeline). Light at import time like `render.py`."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from beiwen.i18n import t
+from beiwen.render import Column, Field
+from beiwen.vocab import (
+    ISSUE_ACTIONS,
+    ISSUE_CATEGORIES,
+    ISSUE_SOURCES,
+    ISSUE_STATUSES,
+    SATISFACTION,
+    display,
+)
+
+H_ID = ("No.", "工单号")
+H_TITLE = ("Title", "标题")
+H_CATEGORY = ("Category", "类别")
+H_SOURCE = ("Source", "来源")
+H_GRID = ("Grid", "网格")
+H_UNIT = ("Unit concerned", "涉及单位")
+H_REPORTER = ("Reporter", "反映人")
+H_PHONE = ("Phone", "联系电话")
+H_STATUS = ("Status", "状态")
+H_REPORTED = ("Reported", "上报时间")
+H_DUE = ("Due", "办理期限")
+H_DISPATCHED = ("First dispatched", "首次吹哨")
+H_ACCEPTED = ("First reported in", "首次报到")
+H_RESOLVED = ("Resolved", "解决时间")
+H_CLOSED = ("Followed up", "回访时间")
+H_CANCELLED = ("Cancelled", "撤销时间")
+H_SATISFACTION = ("Satisfaction", "满意度")
+H_OVERDUE = ("Overdue", "逾期")
+H_RESPONSE = ("Response time", "响应用时")
+H_RESOLUTION = ("Resolution time", "办结用时")
+H_DESCRIPTION = ("Description", "问题描述")
+H_DEPARTMENTS = ("Departments", "承办单位")
+H_DAYS = ("Days", "天数")
+H_KEY = ("Key", "代码")
+H_UNIT_NAME = ("Unit", "单位")
+
+
+def local(value: Any) -> str:
+    from beiwen.services.issues import local_time
+
+    return local_time(value)
+
+
+def _hours(value: float | None) -> str:
+    return t("issues.hours", hours=value) if value is not None else ""
+
+
+def list_columns() -> list[Column]:
+    from beiwen.render import cell
+
+    return [
+        Column("id", H_ID, justify="right"),
+        Column("reported_at", H_REPORTED, local),
+        Column("category", H_CATEGORY, partial(display, ISSUE_CATEGORIES)),
+        Column("grid", H_GRID, justify="right"),
+        Column("title", H_TITLE),
+        Column("status", H_STATUS, partial(display, ISSUE_STATUSES)),
+        Column("departments", H_DEPARTMENTS),
+        Column("due_at", H_DUE, local),
+        Column("overdue", H_OVERDUE, cell),
+    ]
+
+
+def _grid(issue: dict[str, Any]) -> str | None:
+    return f"{issue['grid']} {issue['grid_name'] or ''}".strip() if issue["grid"] else None
+
+
+ISSUE_FIELDS = [
+    Field("id", H_ID),
+    Field("title", H_TITLE),
+    Field("category", H_CATEGORY, partial(display, ISSUE_CATEGORIES)),
+    Field("source", H_SOURCE, partial(display, ISSUE_SOURCES)),
+    Field(_grid, H_GRID),
+    Field("unit_name", H_UNIT),
+    Field("reporter", H_REPORTER),
+    Field("phone", H_PHONE),
+    Field("status", H_STATUS, partial(display, ISSUE_STATUSES)),
+    Field("reported_at", H_REPORTED, local),
+    Field("due_at", H_DUE, local),
+    Field("first_dispatched_at", H_DISPATCHED, local),
+    Field("first_accepted_at", H_ACCEPTED, local),
+    Field("resolved_at", H_RESOLVED, local),
+    Field("closed_at", H_CLOSED, local),
+    Field("cancelled_at", H_CANCELLED, local),
+    Field("satisfaction", H_SATISFACTION, partial(display, SATISFACTION)),
+    Field("overdue", H_OVERDUE),
+    Field("response_hours", H_RESPONSE, _hours),
+    Field("resolution_hours", H_RESOLUTION, _hours),
+    Field("description", H_DESCRIPTION),
+]
+
+
+def _event_detail(event: dict[str, Any]) -> str:
+    parts = [
+        t("issues.from_unit", unit=event["from_unit_name"]) if event["from_unit_name"] else "",
+        event["person_name"] or "",
+        display(SATISFACTION, event["satisfaction"]),
+        event["note"] or "",
+    ]
+    return "; ".join(part for part in parts if part)
+
+
+def issue_sections(issue: dict[str, Any]) -> list[Any]:
+    """Under a work order's record: its departments (if any) and its whole timeline."""
+    from beiwen.render import build_table
+
+    sections = []
+    if issue["units"]:
+        unit_columns = [
+            Column("unit_name", H_UNIT_NAME),
+            Column("dispatched_at", ("Sent", "派单时间"), local),
+            Column("accepted_at", ("Reported in", "报到时间"), local),
+            Column("transferred_from_name", ("Transferred from", "转自")),
+            Column("released_at", ("Passed on", "转出时间"), local),
+        ]
+        title = t("issues.departments_title")
+        sections.append(build_table(issue["units"], unit_columns, title=title))
+    event_columns = [
+        Column("at", ("Time", "时间"), local),
+        Column("action", ("Step", "步骤"), partial(display, ISSUE_ACTIONS)),
+        Column("unit_name", H_UNIT_NAME),
+        Column("detail", ("Note", "说明")),
+        Column("recorded_at", ("Entered", "录入时间"), local),
+    ]
+    events = [{**event, "detail": _event_detail(event)} for event in issue["events"]]
+    sections.append(build_table(events, event_columns, title=t("issues.timeline_title")))
+    return sections
+
+
+DEADLINE_COLUMNS = [
+    Column("label", H_CATEGORY),
+    Column("category", H_KEY),
+    Column("days", H_DAYS, justify="right"),
+]
