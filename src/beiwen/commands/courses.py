@@ -31,95 +31,13 @@ class_app = typer.Typer(
 app.add_typer(term_app, name="term")
 app.add_typer(class_app, name="class")
 
-H_ID = ("ID", "编号")
-H_NAME = ("Name", "名称")
-H_COURSE = ("Course", "课程")
-H_CATEGORY = ("Category", "类别")
-H_PARTNER = ("Partner", "合作方")
-H_TEACHER = ("Teacher", "老师")
-H_VENUE = ("Venue", "地点")
-H_CAPACITY = ("Capacity", "容量")
-H_TERMS = ("Terms", "期数")
-H_TERM = ("Term", "期")
-H_HELD = ("Held", "已开课")
-H_PLANNED = ("Planned", "计划")
-H_ATTENDANCE = ("Attendance", "出勤人次")
-H_AVERAGE = ("Average", "平均出勤")
-H_FILL = ("Fill rate", "满员率")
-H_START = ("Start", "开始")
-H_END = ("End", "结束")
-H_WHEN = ("Time", "时间")
-H_STATUS = ("Status", "状态")
-H_OVER = ("Over capacity", "超员")
-H_SOURCE = ("Counted from", "出勤来源")
-H_NOTE = ("Note", "备注")
-H_PHONE = ("Phone", "电话")
-H_CREATED = ("Created", "创建时间")
-_WEEKDAYS = (("Mon", "周一"), ("Tue", "周二"), ("Wed", "周三"), ("Thu", "周四"), ("Fri", "周五"),
-             ("Sat", "周六"), ("Sun", "周日"))  # fmt: skip
 CourseRef = Annotated[str, id_argument("Course id or exact name.")]
 ClassId = Annotated[str, id_argument("Class id.")]
-_SOURCES = {"roster": ("roster", "签到名单"), "count": ("head count", "人数登记")}
-
-
-def _when(starts_at: str | None) -> str:
-    """`2024-08-03T09:30:00+08:00` -> `2024-08-03 09:30 Sat` (周六 in Chinese)."""
-    if not starts_at:
-        return ""
-    from datetime import date
-
-    from beiwen.i18n import label
-
-    weekday = date.fromisoformat(starts_at[:10]).weekday()
-    return f"{starts_at[:10]} {starts_at[11:16]} {label(_WEEKDAYS[weekday])}"
-
-
-def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}%"
 
 
 def _given(**options: Any) -> dict[str, str]:
     """The options the user actually passed, as text for the shared validators."""
     return {key: str(value) for key, value in options.items() if value is not None}
-
-
-def _course_columns() -> list[Any]:
-    from beiwen.render import Column
-    from beiwen.vocab import COURSE_CATEGORIES, display
-
-    return [
-        Column("id", H_ID, justify="right"),
-        Column("name", H_NAME),
-        Column("category", H_CATEGORY, lambda v: display(COURSE_CATEGORIES, v)),
-        Column("partner", H_PARTNER),
-        Column("teacher", H_TEACHER),
-        Column("capacity", H_CAPACITY, justify="right"),
-        Column("terms", H_TERMS, justify="right"),
-        Column("held", H_HELD, justify="right"),
-        Column("planned", H_PLANNED, justify="right"),
-        Column("attendance", H_ATTENDANCE, justify="right"),
-        Column("average_attendance", H_AVERAGE, justify="right"),
-        Column("fill_rate", H_FILL, _percent, justify="right"),
-    ]
-
-
-def _class_columns(with_course: bool = True) -> list[Any]:
-    from beiwen.render import Column, cell
-    from beiwen.vocab import CLASS_STATUSES, display
-
-    columns = [
-        Column("id", H_ID, justify="right"),
-        Column("starts_at", H_WHEN, _when),
-        Column("course", H_COURSE),
-        Column("term", H_TERM),
-        Column("status", H_STATUS, lambda v: display(CLASS_STATUSES, v)),
-        Column("venue", H_VENUE),
-        Column("attendance", H_ATTENDANCE, justify="right"),
-        Column("capacity", H_CAPACITY, justify="right"),
-        Column("over_capacity", H_OVER, lambda v: cell(bool(v))),
-        Column("note", H_NOTE),
-    ]
-    return columns if with_course else [c for c in columns if c.key != "course"]
 
 
 def _notices(lines: list[str]) -> None:
@@ -208,6 +126,7 @@ def course_list(
 ) -> None:
     """List courses with terms, classes held and planned, attendance and fill rate."""
     from beiwen.render import check_format, emit
+    from beiwen.render_courses import course_columns
     from beiwen.services.courses import list_courses
 
     fmt = check_format(fmt)
@@ -218,7 +137,7 @@ def course_list(
             "name": t("render.total"),
             **{k: sum(row[k] for row in found) for k in ("held", "planned", "attendance")},
         }
-    emit(found, fmt, _course_columns(), footer=footer)
+    emit(found, fmt, course_columns(), footer=footer)
 
 
 @app.command("show")
@@ -228,52 +147,12 @@ def course_show(
     fmt: ShowFormatOption = "table",
 ) -> None:
     """Show a course: its details, totals, terms and classes."""
-    from beiwen.render import Field, check_format, emit_record
+    from beiwen.render import check_format, emit_record
+    from beiwen.render_courses import COURSE_FIELDS, course_sections
     from beiwen.services.courses import course_detail
-    from beiwen.vocab import COURSE_CATEGORIES, display
 
     fmt = check_format(fmt, SHOW_FORMATS)
-    fields = [
-        Field("id", H_ID),
-        Field("name", H_NAME),
-        Field("category", H_CATEGORY, lambda v: display(COURSE_CATEGORIES, v)),
-        Field("partner", H_PARTNER),
-        Field("teacher", H_TEACHER),
-        Field("venue", H_VENUE),
-        Field("capacity", H_CAPACITY),
-        Field("terms", H_TERMS),
-        Field("held", H_HELD),
-        Field("planned", H_PLANNED),
-        Field("attendance", H_ATTENDANCE),
-        Field("average_attendance", H_AVERAGE),
-        Field("fill_rate", H_FILL, _percent),
-        Field("created_at", H_CREATED),
-    ]
-    emit_record(course_detail(connect(ctx), ref), fmt, fields, _course_sections)
-
-
-def _course_sections(course: dict[str, Any]) -> list[Any]:
-    """The terms and the classes of a course, under its record."""
-    from beiwen.i18n import label
-    from beiwen.render import Column, build_table
-
-    sections = []
-    if course["term_list"]:
-        term_columns = [
-            Column("id", H_ID, justify="right"),
-            Column("name", H_TERM),
-            Column("start_date", H_START),
-            Column("end_date", H_END),
-            Column("held", H_HELD, justify="right"),
-            Column("planned", H_PLANNED, justify="right"),
-            Column("attendance", H_ATTENDANCE, justify="right"),
-        ]
-        sections.append(build_table(course["term_list"], term_columns, title=label(H_TERMS)))
-    if course["classes"]:
-        class_columns = _class_columns(with_course=False)
-        title = label(("Classes", "课堂"))
-        sections.append(build_table(course["classes"], class_columns, title=title))
-    return sections
+    emit_record(course_detail(connect(ctx), ref), fmt, COURSE_FIELDS, course_sections)
 
 
 @import_command(
@@ -349,6 +228,7 @@ def course_class_list(
 ) -> None:
     """List classes in time order, with attendance and a flag when above capacity."""
     from beiwen.render import check_format, emit
+    from beiwen.render_courses import class_columns
     from beiwen.services.courses import list_classes
 
     fmt = check_format(fmt)
@@ -359,7 +239,7 @@ def course_class_list(
             "starts_at": t("render.total"),
             "attendance": sum(r["attendance"] or 0 for r in found if r["status"] == "held"),
         }
-    emit(found, fmt, _class_columns(), footer=footer)
+    emit(found, fmt, class_columns(), footer=footer)
 
 
 @class_app.command("show")
@@ -370,39 +250,15 @@ def course_class_show(
     show_pii: ShowPiiOption = False,
 ) -> None:
     """Show a class and its roster of attendees."""
-    from beiwen.i18n import label
     from beiwen.privacy import private_rows
-    from beiwen.render import Field, check_format, emit_record
+    from beiwen.render import check_format, emit_record
+    from beiwen.render_courses import CLASS_FIELDS, roster
     from beiwen.services.courses import class_detail
-    from beiwen.vocab import CLASS_STATUSES, display
 
     fmt = check_format(fmt, SHOW_FORMATS)
     found = class_detail(connect(ctx), ref)
     found["attendees"] = private_rows("attendee", found["attendees"], fmt, show_pii)
-    fields = [
-        Field("id", H_ID),
-        Field("course", H_COURSE),
-        Field("term", H_TERM),
-        Field("starts_at", H_WHEN, _when),
-        Field("status", H_STATUS, lambda v: display(CLASS_STATUSES, v)),
-        Field("venue", H_VENUE),
-        Field("attendance", H_ATTENDANCE),
-        Field("attendance_source", H_SOURCE, lambda v: label(_SOURCES[v]) if v else None),
-        Field("capacity", H_CAPACITY),
-        Field("over_capacity", H_OVER, bool),
-        Field("note", H_NOTE),
-    ]
-    emit_record(found, fmt, fields, _roster)
-
-
-def _roster(found: dict[str, Any]) -> list[Any]:
-    from beiwen.i18n import label
-    from beiwen.render import Column, build_table
-
-    if not found["attendees"]:
-        return []
-    columns = [Column("name", H_NAME), Column("phone", H_PHONE)]
-    return [build_table(found["attendees"], columns, title=label(("Roster", "签到名单")))]
+    emit_record(found, fmt, CLASS_FIELDS, roster)
 
 
 @class_app.command("edit")
@@ -516,6 +372,7 @@ def course_plan(
 ) -> None:
     """Generate N planned classes on a weekly schedule; they become held when recorded."""
     from beiwen.render import check_format, emit
+    from beiwen.render_courses import class_columns
     from beiwen.services.courses import plan_classes
 
     fmt = check_format(fmt)
@@ -530,5 +387,5 @@ def course_plan(
         skip_holidays=skip_holidays,
     )
     _notices(outcome.notices)
-    emit(outcome.classes, fmt, _class_columns())
+    emit(outcome.classes, fmt, class_columns())
     sys.stderr.write(t("course.planned", count=len(outcome.classes)) + "\n")
