@@ -15,6 +15,7 @@ from beiwen.commands.options import (
     MonthFilter,
     ShowFormatOption,
     all_option,
+    given,
     id_argument,
 )
 from beiwen.i18n import t
@@ -46,10 +47,6 @@ H_REMOVED = ("Removed", "删除时间")
 H_CREATED = ("Created", "创建时间")
 COUNT_KEYS = ("enterprises_served", "enterprises_helped", "participants")
 ActivityId = Annotated[str, id_argument("Activity id.")]
-
-
-def _given(**options: Any) -> dict[str, str]:
-    return {key: str(value) for key, value in options.items() if value is not None}
 
 
 def _columns() -> list[Any]:
@@ -99,7 +96,7 @@ def activity_add(
     """Log an activity and print its id."""
     from beiwen.services.activities import add_activity
 
-    raw = _given(
+    raw = given(
         title=title,
         kind=kind,
         date=date,
@@ -196,7 +193,7 @@ def activity_edit(
     """Change fields of an activity."""
     from beiwen.services.activities import edit_activity
 
-    raw = _given(
+    raw = given(
         title=title,
         kind=kind,
         date=date,

@@ -16,6 +16,7 @@ from beiwen.commands.options import (
     MonthFilter,
     ShowFormatOption,
     ShowPiiOption,
+    given,
     id_argument,
 )
 from beiwen.i18n import t
@@ -33,11 +34,6 @@ app.add_typer(class_app, name="class")
 
 CourseRef = Annotated[str, id_argument("Course id or exact name.")]
 ClassId = Annotated[str, id_argument("Class id.")]
-
-
-def _given(**options: Any) -> dict[str, str]:
-    """The options the user actually passed, as text for the shared validators."""
-    return {key: str(value) for key, value in options.items() if value is not None}
 
 
 def _notices(lines: list[str]) -> None:
@@ -74,7 +70,7 @@ def course_add(
     from beiwen.services.courses import add_course
 
     conn = connect(ctx)
-    raw = _given(
+    raw = given(
         name=name,
         category=category,
         partner=partner,
@@ -104,7 +100,7 @@ def course_edit(
     """Change fields of a course."""
     from beiwen.services.courses import edit_course
 
-    raw = _given(
+    raw = given(
         name=name,
         category=category,
         partner=partner,
@@ -278,7 +274,7 @@ def course_class_edit(
     """Correct a class, or change its status: planned, held or cancelled."""
     from beiwen.services.courses import edit_class
 
-    raw = _given(date=date, term=term, venue=venue, attendance=attendance, note=note, status=status)
+    raw = given(date=date, term=term, venue=venue, attendance=attendance, note=note, status=status)
     outcome = edit_class(connect(ctx), ref, raw)
     _notices(outcome.notices)
     sys.stderr.write(t("course.class_updated", id=outcome.id) + "\n")

@@ -57,3 +57,8 @@ OutputOption = Annotated[Path | None, output_option()]
 AT_HELP = "When it happened, for entering paper records: 2024-08-03 09:30 (default: now)."
 AtOption = Annotated[str | None, typer.Option(help=AT_HELP)]
 MonthFilter = Annotated[str | None, typer.Option(help="Only this month: 2024-08.")]
+
+
+def given(**options: Any) -> dict[str, str]:
+    """The options the user actually passed, as text for the shared validators."""
+    return {key: str(value) for key, value in options.items() if value is not None}

@@ -25,6 +25,7 @@ from beiwen.commands.options import (
     ShowPiiOption,
     all_option,
     format_option,
+    given,
     id_argument,
 )
 from beiwen.i18n import t
@@ -70,11 +71,6 @@ def _columns(show_pii: bool) -> list[Any]:
     ]
 
 
-def _given(**options: Any) -> dict[str, str]:
-    """The options the user actually passed, as text for the shared validator."""
-    return {key: str(value) for key, value in options.items() if value is not None}
-
-
 @app.command("add")
 def units_add(
     ctx: typer.Context,
@@ -116,7 +112,7 @@ def units_add(
     """Add a unit and print its id."""
     from beiwen.services.units import add_unit
 
-    raw = _given(
+    raw = given(
         name=name,
         kind=kind,
         code=code,
@@ -219,7 +215,7 @@ def units_edit(
     """Change fields of a unit."""
     from beiwen.services.units import edit_unit
 
-    raw = _given(
+    raw = given(
         name=name,
         kind=kind,
         code=code,
