@@ -65,20 +65,39 @@ class Cli:
         return result
 
     def fails(self, *args: str, **kwargs: Any) -> Result:
-        """Run a command that must fail as a user error: one `Error:` line first, exit 1."""
+        """Run a command that must fail as a user error: one `Error:` line first (`错误：`
+        in Chinese), exit 1."""
         result = self(*args, **kwargs)
+        prefix = "错误：" if language_of(args, kwargs.get("lang", "en")) == "zh" else "Error: "
         assert result.exit_code == 1, (
             result.exit_code,
             result.stdout,
             result.stderr,
             result.exception,
         )
-        assert result.stderr.startswith("Error: "), result.stderr
+        assert result.stderr.startswith(prefix), result.stderr
         assert "Traceback" not in result.stderr
         assert not isinstance(result.exception, Exception) or isinstance(
             result.exception, SystemExit
         )
         return result
+
+
+def language_of(args: tuple[str, ...], lang: str) -> str:
+    """The language a command line asks for: its --lang, else the BEIWEN_LANG given."""
+    words = list(args)
+    if "--lang" in words[:-1]:
+        return words[words.index("--lang") + 1]
+    return lang
+
+
+@pytest.fixture(autouse=True)
+def english_for_direct_calls() -> None:
+    """Tests that call a parser or service directly read its English messages; beiwen's own
+    default is Chinese, and every CLI run sets the language it is given."""
+    from beiwen import i18n
+
+    i18n.set_language("en")
 
 
 @pytest.fixture

@@ -304,7 +304,7 @@ def test_a_large_log_left_by_a_killed_process_and_the_fix(
 def test_findings_in_chinese(cli: Cli) -> None:
     result = cli.fails("doctor", lang="zh")
     assert result.stdout == f"{cli.db} 不存在；请用 beiwen init 创建（或用 --db 指定正确的文件）\n"
-    assert result.stderr == f"Error: {cli.db} 中发现 1 个问题；请按上面的提示修复\n"
+    assert result.stderr == f"错误：{cli.db} 中发现 1 个问题；请按上面的提示修复\n"
 
 
 def test_several_findings_each_on_its_own_line(ready: Cli) -> None:

@@ -154,11 +154,15 @@ def test_display_follows_the_language() -> None:
         (None, {"LANG": "zh_TW.UTF-8"}, "zh"),
         (None, {"LANG": "en_GB.UTF-8"}, "en"),
         (None, {"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
-        (None, {"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}, "en"),
+        # Chinese is the default: a C or POSIX locale, or none, means zh (issue 14).
+        (None, {"LC_ALL": "C", "LANG": "en_US.UTF-8"}, "zh"),
+        (None, {"LC_ALL": "POSIX"}, "zh"),
+        (None, {"LANG": "fr_FR.UTF-8"}, "zh"),
         (None, {"LC_MESSAGES": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
         (None, {"BEIWEN_LANG": "", "LANG": "zh_CN.GB18030"}, "zh"),
         (None, {"BEIWEN_LANG": "fr", "LANG": "zh_CN.UTF-8"}, "zh"),
-        (None, {"LANG": "C.UTF-8"}, "en"),
+        (None, {"LANG": "C.UTF-8"}, "zh"),
+        (None, {"BEIWEN_LANG": "fr", "LANG": "en_US.UTF-8"}, "en"),
     ],
 )
 def test_detect_language(
@@ -173,7 +177,7 @@ def test_detect_language(
 
 def test_lang_option_and_variable_through_the_cli(ready: Cli) -> None:
     missing = 'Error: unknown unit "9"; find it with: beiwen units list --search TEXT\n'
-    chinese = "Error: 找不到单位“9”；可用 beiwen units list --search 关键词 查找\n"
+    chinese = "错误：找不到单位“9”；可用 beiwen units list --search 关键词 查找\n"
     assert ready.fails("units", "show", "9", lang="en").stderr == missing
     assert ready.fails("units", "show", "9", lang="zh").stderr == chinese
     # --lang wins over BEIWEN_LANG (the fixture sets BEIWEN_LANG from `lang`).
@@ -184,7 +188,7 @@ def test_lang_option_and_variable_through_the_cli(ready: Cli) -> None:
 def test_a_bad_lang_is_a_usage_error(ready: Cli) -> None:
     result = ready("--lang", "fr", "units", "list")
     assert result.exit_code == 2
-    assert "Invalid value for --lang: use zh or en" in result.stderr
+    assert "Error: Invalid value for --lang: use zh or en" in result.stderr
     assert result.stdout == ""
 
 
@@ -198,7 +202,7 @@ def test_the_locale_chooses_chinese_in_a_real_process(tmp_path: Path) -> None:
         env={"BEIWEN_LANG": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"},
     )
     assert process.returncode == 1
-    assert process.stderr == f"Error: 数据库不存在：{path}；请先运行：beiwen init\n"
+    assert process.stderr == f"错误：数据库不存在：{path}；请先运行：beiwen init\n"
     assert not path.exists()
 
 

@@ -183,7 +183,7 @@ def test_add_empty_title_is_an_error(office: Cli) -> None:
 
 def test_add_errors_in_chinese(office: Cli) -> None:
     result = office.fails("issue", "add", "标题", "--category", "噪音", lang="zh")
-    assert result.stderr.startswith("Error: --category：未知取值“噪音”")
+    assert result.stderr.startswith("错误：--category：未知取值“噪音”")
 
 
 def test_given_due_time_wins_over_the_deadline(office: Cli) -> None:

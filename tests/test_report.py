@@ -134,7 +134,10 @@ def test_table_shows_fractions(scenario: dict[str, str], ready: Cli) -> None:
 def test_lang_option_on_the_command(scenario: dict[str, str], ready: Cli) -> None:
     zh = ready.ok("report", "--month", "2024-08", "--lang", "zh").stdout
     assert "问题工单" in zh
-    ready.fails("report", "--month", "2024-08", "--lang", "fr")
+    # --lang is the root's option wherever it stands: a bad value is a usage error.
+    result = ready("report", "--month", "2024-08", "--lang", "fr")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("Error: Invalid value for --lang: use zh or en\n")
 
 
 def test_explain_handling_rate(scenario: dict[str, str], ready: Cli) -> None:

@@ -405,10 +405,10 @@ def test_empty_council_is_an_error(cli: Cli) -> None:
 def test_errors_in_chinese(council: Cli) -> None:
     result = council.fails("rotation", "plan", "--from", "2025.08", lang="zh")
     assert result.stderr == (
-        "Error: --from：“2025.08”不是有效月份；请用 2025-03、2025/3、202503 或 2025年3月\n"
+        "错误：--from：“2025.08”不是有效月份；请用 2025-03、2025/3、202503 或 2025年3月\n"
     )
     result = council.fails("rotation", "swap", "2025-01", "2025-02", lang="zh")
-    assert result.stderr.startswith("Error: 2025-01 尚无轮值单位；请用 beiwen rotation assign")
+    assert result.stderr.startswith("错误：2025-01 尚无轮值单位；请用 beiwen rotation assign")
 
 
 def test_show_json_csv_and_gaps(council: Cli) -> None:

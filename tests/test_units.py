@@ -458,12 +458,12 @@ def test_retire_unknown_unit(register: Cli) -> None:
 def test_messages_in_chinese(register: Cli) -> None:
     assert register.ok("units", "retire", "4", lang="zh").stderr == "单位 4（云清咖啡）已退出\n"
     assert register.fails("units", "show", "99", lang="zh").stderr == (
-        "Error: 找不到单位“99”；可用 beiwen units list --search 关键词 查找\n"
+        "错误：找不到单位“99”；可用 beiwen units list --search 关键词 查找\n"
     )
     assert register.fails(
         "units", "add", "x", "--kind", "商户", "--phone", "1", lang="zh"
     ).stderr == (
-        "Error: phone：“1”不是有效电话；"
+        "错误：phone：“1”不是有效电话；"
         "请用 11 位手机号（13812345678）或带区号的座机（023-68281234）\n"
     )
 

@@ -394,7 +394,7 @@ def test_bad_rows_in_chinese(ready: Cli, tmp_path: Path) -> None:
     path = write(tmp_path, "bad.csv", "\n".join(BAD_ROWS[:4]) + "\n")
     lines = ready.fails("units", "import", str(path), lang="zh").stderr.splitlines()
     assert lines[0] == (
-        f"Error: {path}：3 行中有 2 行无效，未导入任何数据。"
+        f"错误：{path}：3 行中有 2 行无效，未导入任何数据。"
         "请修正，或使用 --skip-invalid --rejects PATH"
     )
     assert lines[1].startswith("第 3 行：code：")

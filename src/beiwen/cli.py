@@ -21,6 +21,7 @@ from beiwen.commands import (
     doctor,
     grid,
     issues,
+    localise,
     report,
     rotation,
     units,
@@ -30,12 +31,13 @@ from beiwen.errors import BeiwenError
 from beiwen.i18n import detect_language, set_language, t
 
 install_light_params()
+localise.install()
 
 
 def print_error(message: str, details: list[str] | None = None) -> None:
     from beiwen.render import printable  # light: rich loads only for tables
 
-    lines = [f"Error: {message}", *(details or [])]
+    lines = [f"{t('error.prefix')}{t('error.colon')}{message}", *(details or [])]
     sys.stderr.write(printable("\n".join(lines)) + "\n")
     sys.stderr.flush()
 
@@ -62,15 +64,68 @@ def translate(error: BaseException) -> int | None:
 class BeiwenGroup(TyperGroup):
     """The root group; its invoke() wraps every subcommand, so errors are translated once."""
 
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Click's main, with usage errors worded by `localise.usage_error`."""
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+        from typer.exceptions import Abort
+
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else 0
+        except NoArgsIsHelpError as error:  # `beiwen issue`: the group's help, not an error
+            error.show()
+            code = error.exit_code
+        except UsageError as error:
+            sys.stderr.write(localise.usage_error(error))
+            code = error.exit_code
+        except ClickException as error:
+            print_error(localise.translate_usage(error.format_message()))
+            code = error.exit_code
+        except Abort:
+            print_error(t("error.interrupted"))
+            code = 1
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        # The language is known before any help or usage error is written: --lang anywhere
+        # on the line, else $BEIWEN_LANG, else the locale.
+        lang, args = _lang_option(args)
+        set_language(detect_language(lang))
         bad = _undecodable_argument(args)
         if bad is not None:
             # Bytes the terminal's encoding could not decode reach Python as lone surrogates;
             # SQLite and the terminal would fail on them later with a traceback.
-            set_language(detect_language(None))
             print_error(t("error.undecodable_argument", position=bad))
             raise typer.Exit(2)
+        localise.help_texts(self)
         return super().parse_args(ctx, args)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The root's commands in panels by task (工单, 单位与名册 …), not one long list."""
+        shown = {
+            name: command
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) is not None and not command.hidden
+        }
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in shown)
+        for panel, names in PANELS:
+            rows = [
+                (name, shown[name].get_short_help_str(limit)) for name in names if name in shown
+            ]
+            if rows:
+                with formatter.section(t(panel)):
+                    formatter.write_dl(rows)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
@@ -111,7 +166,7 @@ def root(
     ] = False,
 ) -> None:
     if lang is not None and lang.strip().lower() not in ("zh", "en"):
-        raise typer.BadParameter("use zh or en", param_hint="--lang")
+        raise typer.BadParameter(t("usage.bad_lang"), param_hint="--lang")
     set_language(detect_language(lang))
     if db is None:
         from beiwen.db import default_path
@@ -145,6 +200,16 @@ ROOT_COMMANDS: list[tuple[str, Callable[[typer.Typer], None]]] = [
     ("doctor", doctor.register_root_commands),
 ]
 ROOT_OPTIONS_WITH_VALUE = ("--db", "--lang")
+# How `beiwen --help` groups them, by the task a user has in mind.
+PANELS: list[tuple[str, tuple[str, ...]]] = [
+    ("help.panel.issues", ("issue",)),
+    ("help.panel.units", ("units",)),
+    ("help.panel.rotation", ("rotation",)),
+    ("help.panel.grids", ("grid",)),
+    ("help.panel.courses", ("course", "activity")),
+    ("help.panel.report", ("report",)),
+    ("help.panel.database", ("init", "db", "doctor")),
+]
 
 
 def build_app(only: str | None = None, command: str | None = None) -> typer.Typer:
@@ -155,6 +220,7 @@ def build_app(only: str | None = None, command: str | None = None) -> typer.Type
     the one a user typed keeps `beiwen issue add` from paying for the other 80.
     """
     root_app = typer.Typer(
+        add_completion=False,  # a secretary's terminal needs no shell completion scripts
         cls=BeiwenGroup,
         help="beiwen: the toolkit of the Jialing Fengqing business-district Party committee "
         "(嘉陵风情步行街商圈党委). One SQLite file holds units, the rotation, work orders, "
@@ -263,6 +329,22 @@ def _silence_stdout() -> None:
         os.close(devnull)
     except (OSError, ValueError):
         pass
+
+
+def _lang_option(args: list[str]) -> tuple[str | None, list[str]]:
+    """The value of --lang wherever it stands on the line, and the line with it moved to
+    the front (it is a root option: `beiwen issue add --lang zh -h` means `beiwen --lang zh
+    issue add -h`)."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+            return value, ["--lang", value, *args[:index], *args[index + 2 :]]
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+            return value, ["--lang", value, *args[:index], *args[index + 1 :]]
+    return None, args
 
 
 def _undecodable_argument(args: list[str]) -> int | None:

@@ -18,7 +18,7 @@ Catalog = dict[str, tuple[str, str]]  # key -> (English, Chinese)
 
 LANGUAGES = ("zh", "en")
 _texts: dict[str, dict[str, str]] = {}  # language -> key -> text, read on first use
-_language = "en"
+_language = "zh"
 
 
 def texts(language: str) -> dict[str, str]:
@@ -36,7 +36,11 @@ def catalog() -> Catalog:
 
 
 def detect_language(option: str | None) -> str:
-    """--lang, else BEIWEN_LANG, else the locale (zh_* -> zh), else English."""
+    """--lang, else BEIWEN_LANG, else the locale; Chinese unless one of them asks for English.
+
+    beiwen is made for a Chinese office: a C or POSIX locale (a server, a container, a
+    script run from cron) means Chinese; only an English locale (en_*) means English.
+    """
     for candidate in (option, os.environ.get("BEIWEN_LANG")):
         if candidate:
             value = candidate.strip().lower()
@@ -47,14 +51,14 @@ def detect_language(option: str | None) -> str:
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
-            return "zh" if value.lower().startswith("zh") else "en"
+            return "en" if value.lower().startswith("en") else "zh"
     loc = locale.getlocale()[0] or ""
-    return "zh" if loc.lower().startswith("zh") else "en"
+    return "en" if loc.lower().startswith("en") else "zh"
 
 
 def set_language(language: str) -> None:
     global _language
-    _language = language if language in LANGUAGES else "en"
+    _language = language if language in LANGUAGES else "zh"
 
 
 def language() -> str:

@@ -36,9 +36,6 @@ def report(
     output: Annotated[
         Path | None, typer.Option(help="Write to this file (required for docx).")
     ] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="Language of the report: zh or en.")
-    ] = None,
     explain: Annotated[
         str | None, typer.Option(help="List the work orders behind a figure, e.g. handling_rate.")
     ] = None,
@@ -48,14 +45,9 @@ def report(
 ) -> None:
     """The report for --month, --year or --from/--to."""
     from beiwen.errors import InvalidInputError
-    from beiwen.i18n import set_language
     from beiwen.render import check_format, show, to_json
     from beiwen.services.report import build_report, parse_period
 
-    if lang is not None:
-        if lang.strip().lower() not in ("zh", "en"):
-            raise InvalidInputError(t("report.bad_lang"))
-        set_language(lang.strip().lower())
     fmt = check_format(fmt, FORMATS)
     period = parse_period(month, year, start, end)
     if fmt == "docx" and output is None:
