@@ -126,7 +126,7 @@ def test_add_errors_write_nothing(district: Cli) -> None:
     assert missing.exit_code == 2 and "--kind" in missing.stderr
     assert listed(district, "--all") == []
     zh = district.fails("activity", "add", "x", "--kind", "派对", "--date", "2024-04-24", lang="zh")
-    assert "kind：未知取值“派对”" in zh.stderr
+    assert "类型：未知取值“派对”" in zh.stderr
 
 
 def test_lead_unit_defaults_to_the_duty_unit_of_the_month(district: Cli) -> None:

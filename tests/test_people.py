@@ -452,7 +452,7 @@ def test_remove_is_soft_and_only_once(forces: Cli) -> None:
 
 def test_messages_in_chinese(forces: Cli) -> None:
     result = forces.fails("grid", "member", "add", "张明", "--role", "厨师", lang="zh")
-    assert result.stderr.startswith("错误：role：未知取值“厨师”；可用：grid_worker (网格员)")
+    assert result.stderr.startswith("错误：角色：未知取值“厨师”；可用：grid_worker (网格员)")
     result = forces.fails("grid", "member", "show", "无名", lang="zh")
     assert result.stderr == "错误：找不到人员“无名”；可用 beiwen grid member list 查找\n"
     result = forces.ok("grid", "member", "add", "钱多", "--role", "商家代表", lang="zh")

@@ -463,7 +463,7 @@ def test_messages_in_chinese(register: Cli) -> None:
     assert register.fails(
         "units", "add", "x", "--kind", "商户", "--phone", "1", lang="zh"
     ).stderr == (
-        "错误：phone：“1”不是有效电话；"
+        "错误：联系电话：“1”不是有效电话；"
         "请用 11 位手机号（13812345678）或带区号的座机（023-68281234）\n"
     )
 

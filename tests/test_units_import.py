@@ -397,8 +397,8 @@ def test_bad_rows_in_chinese(ready: Cli, tmp_path: Path) -> None:
         f"错误：{path}：3 行中有 2 行无效，未导入任何数据。"
         "请修正，或使用 --skip-invalid --rejects PATH"
     )
-    assert lines[1].startswith("第 3 行：code：")
-    assert lines[2].startswith("第 4 行：phone：“1381234567”不是有效电话")
+    assert lines[1].startswith("第 3 行：统一社会信用代码：")
+    assert lines[2].startswith("第 4 行：联系电话：“1381234567”不是有效电话")
 
 
 def test_a_good_file_after_bad_rows_leaves_the_database_as_it_was(

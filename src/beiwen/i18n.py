@@ -67,8 +67,21 @@ def language() -> str:
 
 def t(key: str, /, **values: object) -> str:
     """The message `key` in the current language, with `values` filled in."""
-    text = texts(_language)[key]
-    return text.format(**values) if values else text
+    catalogue = texts(_language)
+    text = catalogue[key]
+    if not values:
+        return text
+    field = values.get("field")
+    if isinstance(field, str):  # a field is named by its label: 第 6 行：联系电话：…
+        values["field"] = field_label(field, catalogue)
+    return text.format(**values)
+
+
+def field_label(name: str, catalogue: dict[str, str] | None = None) -> str:
+    """The label of the field `name` (a column key such as `phone`) in the current language;
+    an option (`--month`) or an unknown name as it is."""
+    catalogue = catalogue if catalogue is not None else texts(_language)
+    return catalogue.get(f"field.{name}", name)
 
 
 def label(pair: tuple[str, str]) -> str:
