@@ -55,6 +55,7 @@ class Cli:
             env=env,
             input=input,
             catch_exceptions=True,
+            prog_name="beiwen",
         )
         return Result(result.exit_code, result.stdout, result.stderr, result.exception)
 

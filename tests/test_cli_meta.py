@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer.main
 
 import beiwen
 from beiwen import i18n
-from beiwen.cli import GROUPS, app
-from conftest import Cli, beiwen_process
+from beiwen.cli import GROUPS
+from conftest import COMMAND, Cli, beiwen_process
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -38,7 +37,7 @@ def walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, 
             yield from walk(sub, (*path, name))
 
 
-ROOT_COMMAND = typer.main.get_command(app)
+ROOT_COMMAND = COMMAND  # the tree the Cli fixture runs: help texts are set on it per run
 COMMANDS = [path for path, _ in walk(ROOT_COMMAND) if path]
 TOP_LEVEL = sorted(name for name, command in ROOT_COMMAND.commands.items() if not command.hidden)
 
@@ -73,9 +72,9 @@ def test_the_tree_holds_the_foundation_commands() -> None:
 @pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
 def test_every_command_and_group_has_help(cli: Cli, path: tuple[str, ...]) -> None:
     command = command_at(path)
+    result = cli.ok(*path, "--help")  # puts the catalogue's English texts on the tree
     text = (command.help or command.short_help or "").strip()
     assert len(text) >= 10, path
-    result = cli.ok(*path, "--help")
     assert result.stdout.startswith("Usage: "), path
     assert text.split()[0] in result.stdout
     assert result.stderr == ""

@@ -148,21 +148,16 @@ def root(
         Path | None,
         typer.Option(
             "--db",
-            help="Database file. Default: $BEIWEN_DB, else the per-user data directory.",
             dir_okay=False,
         ),
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option(
-            "--lang", help="Language of output: zh or en. Default: $BEIWEN_LANG, else the locale."
-        ),
+        typer.Option("--lang"),
     ] = None,
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=version_callback, is_eager=True, help="Print the version."
-        ),
+        typer.Option("--version", callback=version_callback, is_eager=True),
     ] = False,
 ) -> None:
     if lang is not None and lang.strip().lower() not in ("zh", "en"):
@@ -222,9 +217,6 @@ def build_app(only: str | None = None, command: str | None = None) -> typer.Type
     root_app = typer.Typer(
         add_completion=False,  # a secretary's terminal needs no shell completion scripts
         cls=BeiwenGroup,
-        help="beiwen: the toolkit of the Jialing Fengqing business-district Party committee "
-        "(嘉陵风情步行街商圈党委). One SQLite file holds units, the rotation, work orders, "
-        "grids, courses and activities.",
         no_args_is_help=True,
         pretty_exceptions_show_locals=False,
         rich_markup_mode=None,

@@ -36,10 +36,3 @@ def state(ctx: typer.Context) -> State:
 
 def connect(ctx: typer.Context) -> sqlite3.Connection:
     return state(ctx).connect()
-
-
-FORMAT_HELP = "Output format: table, json or csv."
-SHOW_PII_HELP = (
-    "Show people's phones and ID numbers whole (masked by default in every view; "
-    "README: Personal data)."
-)

@@ -21,17 +21,9 @@ from beiwen.commands.options import (
 from beiwen.i18n import t
 
 app = typer.Typer(
-    help="Activities (活动): finance visits, policy briefings, trainings, forums, salons, "
-    "festivals and other services, with the enterprises and people they reached.",
     no_args_is_help=True,
 )
 
-KIND_HELP = (
-    "finance_visit (金融服务进企业), policy_briefing (政策宣讲), training (培训), forum "
-    "(政银企座谈), cooperation_meeting (合作洽谈会), salon (企业沙龙), festival (商圈活动), "
-    "volunteer (志愿服务), party_day (主题党日) or other (其他)."
-)
-UNIT_HELP = "a unit id, credit code or exact name (see: beiwen units list)"
 
 H_ID = ("ID", "编号")
 H_DATE = ("Date", "日期")
@@ -46,7 +38,7 @@ H_OUTCOME = ("Outcome", "成效")
 H_REMOVED = ("Removed", "删除时间")
 H_CREATED = ("Created", "创建时间")
 COUNT_KEYS = ("enterprises_served", "enterprises_helped", "participants")
-ActivityId = Annotated[str, id_argument("Activity id.")]
+ActivityId = Annotated[str, id_argument()]
 
 
 def _columns() -> list[Any]:
@@ -70,28 +62,18 @@ def _columns() -> list[Any]:
 @app.command("add")
 def activity_add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(help="Title of the activity.")],
-    kind: Annotated[str, typer.Option(help=KIND_HELP)],
-    date: Annotated[
-        str, typer.Option(help="The day it took place: 2024-08-03 (not in the future).")
-    ],
+    title: Annotated[str, typer.Argument()],
+    kind: Annotated[str, typer.Option()],
+    date: Annotated[str, typer.Option()],
     lead_unit: Annotated[
         str | None,
-        typer.Option(help=f"Leading unit, {UNIT_HELP}. Default: the month's duty unit."),
+        typer.Option(),
     ] = None,
-    partner: Annotated[
-        list[str] | None, typer.Option(help=f"A partner unit, {UNIT_HELP}; repeat for more.")
-    ] = None,
-    enterprises_served: Annotated[
-        str | None, typer.Option(help="Enterprises served (default 0).")
-    ] = None,
-    enterprises_helped: Annotated[
-        str | None, typer.Option(help="Enterprises whose problem was solved (default 0).")
-    ] = None,
-    participants: Annotated[
-        str | None, typer.Option(help="People taking part (default 0).")
-    ] = None,
-    outcome: Annotated[str | None, typer.Option(help="What came of it.")] = None,
+    partner: Annotated[list[str] | None, typer.Option()] = None,
+    enterprises_served: Annotated[str | None, typer.Option()] = None,
+    enterprises_helped: Annotated[str | None, typer.Option()] = None,
+    participants: Annotated[str | None, typer.Option()] = None,
+    outcome: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Log an activity and print its id."""
     from beiwen.services.activities import add_activity
@@ -117,9 +99,9 @@ def activity_add(
 def activity_list(
     ctx: typer.Context,
     month: MonthFilter = None,
-    year: Annotated[str | None, typer.Option(help="Only this year: 2024.")] = None,
-    kind: Annotated[str | None, typer.Option(help="Only this kind.")] = None,
-    all_: Annotated[bool, all_option("Include removed activities.")] = False,
+    year: Annotated[str | None, typer.Option()] = None,
+    kind: Annotated[str | None, typer.Option()] = None,
+    all_: Annotated[bool, all_option()] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """List activities in date order, with totals."""
@@ -172,23 +154,19 @@ def activity_show(ctx: typer.Context, ref: ActivityId, fmt: ShowFormatOption = "
 def activity_edit(
     ctx: typer.Context,
     ref: ActivityId,
-    title: Annotated[str | None, typer.Option(help="New title.")] = None,
-    kind: Annotated[str | None, typer.Option(help="New kind.")] = None,
-    date: Annotated[str | None, typer.Option(help="New date.")] = None,
-    lead_unit: Annotated[
-        str | None, typer.Option(help=f"New lead unit, {UNIT_HELP} ('' to clear).")
-    ] = None,
+    title: Annotated[str | None, typer.Option()] = None,
+    kind: Annotated[str | None, typer.Option()] = None,
+    date: Annotated[str | None, typer.Option()] = None,
+    lead_unit: Annotated[str | None, typer.Option()] = None,
     partner: Annotated[
         list[str] | None,
-        typer.Option(help="Partner unit; the ones given replace the stored partners."),
+        typer.Option(),
     ] = None,
-    clear_partners: Annotated[
-        bool, typer.Option("--clear-partners", help="Remove all partner units.")
-    ] = False,
-    enterprises_served: Annotated[str | None, typer.Option(help="New count.")] = None,
-    enterprises_helped: Annotated[str | None, typer.Option(help="New count.")] = None,
-    participants: Annotated[str | None, typer.Option(help="New count.")] = None,
-    outcome: Annotated[str | None, typer.Option(help="New outcome ('' to clear).")] = None,
+    clear_partners: Annotated[bool, typer.Option("--clear-partners")] = False,
+    enterprises_served: Annotated[str | None, typer.Option()] = None,
+    enterprises_helped: Annotated[str | None, typer.Option()] = None,
+    participants: Annotated[str | None, typer.Option()] = None,
+    outcome: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Change fields of an activity."""
     from beiwen.services.activities import edit_activity
@@ -221,8 +199,6 @@ def activity_remove(
 
 @import_command(
     app,
-    file_help="Activity log (.csv/.xlsx): title, kind, date, lead_unit, partners (separated "
-    "by 、 or ;), enterprises_served, enterprises_helped, participants, outcome.",
 )
 def activity_import() -> Any:
     """Import an activity log, all or nothing; rows match stored ones by title and date."""

@@ -22,18 +22,15 @@ from beiwen.commands.options import (
 from beiwen.i18n import t
 
 app = typer.Typer(
-    help="Courses (课程): free public-benefit courses, their terms, classes and attendance.",
     no_args_is_help=True,
 )
-term_app = typer.Typer(help="Terms (期) of a course.", no_args_is_help=True)
-class_app = typer.Typer(
-    help="Classes (堂): record, list, show and correct them.", no_args_is_help=True
-)
+term_app = typer.Typer(no_args_is_help=True)
+class_app = typer.Typer(no_args_is_help=True)
 app.add_typer(term_app, name="term")
 app.add_typer(class_app, name="class")
 
-CourseRef = Annotated[str, id_argument("Course id or exact name.")]
-ClassId = Annotated[str, id_argument("Class id.")]
+CourseRef = Annotated[str, id_argument()]
+ClassId = Annotated[str, id_argument()]
 
 
 def _notices(lines: list[str]) -> None:
@@ -43,27 +40,19 @@ def _notices(lines: list[str]) -> None:
 
 # Courses ---------------------------------------------------------------------------------
 
-CATEGORY_HELP = (
-    "dance, music, dubbing, sports, fashion, new_media, skills, arts, health or other "
-    "(or the Chinese label: 舞蹈, 声乐, 配音朗诵, 体育, 时装形体, 新媒体 ...)."
-)
-
 
 @app.command("add")
 def course_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the course (课程名称), unique.")],
-    category: Annotated[str | None, typer.Option(help=CATEGORY_HELP)] = None,
+    name: Annotated[str, typer.Argument()],
+    category: Annotated[str | None, typer.Option()] = None,
     partner: Annotated[
         str | None,
-        typer.Option(
-            help="Partner: a unit (id, credit code or exact name), else free text such as a "
-            "social-work organisation or charity."
-        ),
+        typer.Option(),
     ] = None,
-    teacher: Annotated[str | None, typer.Option(help="Teacher.")] = None,
-    venue: Annotated[str | None, typer.Option(help="Usual venue.")] = None,
-    capacity: Annotated[str | None, typer.Option(help="Seats per class (at least 1).")] = None,
+    teacher: Annotated[str | None, typer.Option()] = None,
+    venue: Annotated[str | None, typer.Option()] = None,
+    capacity: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Add a course and print its id."""
     from beiwen.services import refs
@@ -90,12 +79,12 @@ def course_add(
 def course_edit(
     ctx: typer.Context,
     ref: CourseRef,
-    name: Annotated[str | None, typer.Option(help="New name.")] = None,
-    category: Annotated[str | None, typer.Option(help="New category ('' to clear).")] = None,
-    partner: Annotated[str | None, typer.Option(help="New partner ('' to clear).")] = None,
-    teacher: Annotated[str | None, typer.Option(help="New teacher ('' to clear).")] = None,
-    venue: Annotated[str | None, typer.Option(help="New usual venue ('' to clear).")] = None,
-    capacity: Annotated[str | None, typer.Option(help="New capacity ('' to clear).")] = None,
+    name: Annotated[str | None, typer.Option()] = None,
+    category: Annotated[str | None, typer.Option()] = None,
+    partner: Annotated[str | None, typer.Option()] = None,
+    teacher: Annotated[str | None, typer.Option()] = None,
+    venue: Annotated[str | None, typer.Option()] = None,
+    capacity: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Change fields of a course."""
     from beiwen.services.courses import edit_course
@@ -117,7 +106,7 @@ def course_edit(
 @app.command("list")
 def course_list(
     ctx: typer.Context,
-    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    category: Annotated[str | None, typer.Option()] = None,
     fmt: FormatOption = "table",
 ) -> None:
     """List courses with terms, classes held and planned, attendance and fill rate."""
@@ -153,8 +142,6 @@ def course_show(
 
 @import_command(
     app,
-    file_help="Course catalogue (.csv/.xlsx): name, category, partner, teacher, venue, "
-    "capacity (or 课程, 类别, 合作单位, 老师, 地点, 容量).",
 )
 def course_import() -> Any:
     """Import a course catalogue: new names are added, known names updated; all or nothing."""
@@ -170,9 +157,9 @@ def course_import() -> Any:
 def course_term_add(
     ctx: typer.Context,
     course: CourseRef,
-    name: Annotated[str, typer.Argument(help="Term name, e.g. 第一期.")],
-    start: Annotated[str, typer.Option(help="First day: 2024-03-05, 2024/3/5 or 2024年3月5日.")],
-    end: Annotated[str | None, typer.Option(help="Last day (optional).")] = None,
+    name: Annotated[str, typer.Argument()],
+    start: Annotated[str, typer.Option()],
+    end: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Add a term (期) to a course and print its id."""
     from beiwen.services.courses import add_term
@@ -191,15 +178,15 @@ def course_class_add(
     course: CourseRef,
     date: Annotated[
         str,
-        typer.Option(help="When it was held: 2024-08-03 09:30 (Beijing time); not in the future."),
+        typer.Option(),
     ],
     term: Annotated[
         str | None,
-        typer.Option(help="Term name or id (default: the term whose dates include the day)."),
+        typer.Option(),
     ] = None,
-    venue: Annotated[str | None, typer.Option(help="Venue, when not the usual one.")] = None,
-    attendance: Annotated[str | None, typer.Option(help="Head count.")] = None,
-    note: Annotated[str | None, typer.Option(help="Free text.")] = None,
+    venue: Annotated[str | None, typer.Option()] = None,
+    attendance: Annotated[str | None, typer.Option()] = None,
+    note: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Record one class held and print its id; a planned class that day becomes held."""
     from beiwen.services.courses import add_class
@@ -216,10 +203,8 @@ def course_class_add(
 def course_class_list(
     ctx: typer.Context,
     month: MonthFilter = None,
-    course: Annotated[str | None, typer.Option(help="Only this course (id or name).")] = None,
-    status: Annotated[
-        str | None, typer.Option(help="Only planned, held or cancelled classes.")
-    ] = None,
+    course: Annotated[str | None, typer.Option()] = None,
+    status: Annotated[str | None, typer.Option()] = None,
     fmt: FormatOption = "table",
 ) -> None:
     """List classes in time order, with attendance and a flag when above capacity."""
@@ -261,14 +246,14 @@ def course_class_show(
 def course_class_edit(
     ctx: typer.Context,
     ref: ClassId,
-    date: Annotated[str | None, typer.Option(help="New date and time.")] = None,
-    term: Annotated[str | None, typer.Option(help="New term ('' to clear).")] = None,
-    venue: Annotated[str | None, typer.Option(help="New venue ('' for the usual one).")] = None,
-    attendance: Annotated[str | None, typer.Option(help="New head count ('' to clear).")] = None,
-    note: Annotated[str | None, typer.Option(help="New note ('' to clear).")] = None,
+    date: Annotated[str | None, typer.Option()] = None,
+    term: Annotated[str | None, typer.Option()] = None,
+    venue: Annotated[str | None, typer.Option()] = None,
+    attendance: Annotated[str | None, typer.Option()] = None,
+    note: Annotated[str | None, typer.Option()] = None,
     status: Annotated[
         str | None,
-        typer.Option(help="planned, held or cancelled (a cancelled class counts nowhere)."),
+        typer.Option(),
     ] = None,
 ) -> None:
     """Correct a class, or change its status: planned, held or cancelled."""
@@ -282,8 +267,6 @@ def course_class_edit(
 
 @import_command(
     class_app,
-    file_help="Class ledger (.csv/.xlsx): course, term, date, attendance, venue, note "
-    "(or 课程, 期次, 日期, 人数, 地点, 备注).",
 )
 def course_class_import() -> Any:
     """Import a ledger of classes held (all or nothing); unknown terms are created."""
@@ -301,13 +284,11 @@ def course_attend(
     ref: ClassId,
     people: Annotated[
         list[str] | None,
-        typer.Argument(help="Attendees: NAME or NAME:PHONE (e.g. 张三:13812345678)."),
+        typer.Argument(),
     ] = None,
     file: Annotated[
         Path | None,
-        typer.Option(
-            help="Roster file (.csv/.xlsx) with a name column (姓名) and optionally phone (电话)."
-        ),
+        typer.Option(),
     ] = None,
     encoding: EncodingOption = "auto",
 ) -> None:
@@ -345,23 +326,19 @@ def course_plan(
     course: CourseRef,
     weekly: Annotated[
         list[str],
-        typer.Option(
-            help="Weekday: mon..sun, 1-7, 周一..周日 or 星期一..星期日; repeat it or list "
-            "several (tue,thu) for more than one class a week."
-        ),
+        typer.Option(),
     ],
-    time: Annotated[str, typer.Option("--time", help="Start time, HH:MM (Beijing time).")],
-    start: Annotated[str, typer.Option("--from", help="First possible day: 2024-03-04.")],
-    count: Annotated[str, typer.Option(help="Number of classes to plan.")],
+    time: Annotated[str, typer.Option("--time")],
+    start: Annotated[str, typer.Option("--from")],
+    count: Annotated[str, typer.Option()],
     term: Annotated[
         str | None,
-        typer.Option(help="Term name or id (default: the term whose dates include each day)."),
+        typer.Option(),
     ] = None,
     skip_holidays: Annotated[
         bool,
         typer.Option(
             "--skip-holidays",
-            help="Skip China's statutory public holidays (for the years the calendar covers).",
         ),
     ] = False,
     fmt: FormatOption = "table",

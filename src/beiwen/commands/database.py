@@ -11,7 +11,7 @@ import typer
 from beiwen.commands import connect, state
 from beiwen.i18n import t
 
-app = typer.Typer(help="The database file: where it is, backups, checks.", no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True)
 
 
 def register_root_commands(root: typer.Typer) -> None:
@@ -22,9 +22,7 @@ def init(
     ctx: typer.Context,
     demo: Annotated[
         bool,
-        typer.Option(
-            "--demo", help="Load the example district from examples/ into a new database."
-        ),
+        typer.Option("--demo"),
     ] = False,
 ) -> None:
     """Create the database (mode 0600) or bring its schema up to date."""
@@ -51,9 +49,7 @@ def db_path(ctx: typer.Context) -> None:
 @app.command("backup")
 def db_backup(
     ctx: typer.Context,
-    destination: Annotated[
-        Path, typer.Argument(help="New file for the copy (mode 0600).", dir_okay=False)
-    ],
+    destination: Annotated[Path, typer.Argument(dir_okay=False)],
 ) -> None:
     """Copy the database with SQLite's online backup: consistent while others write."""
     from beiwen.services.database import backup_database
@@ -65,9 +61,7 @@ def db_backup(
 @app.command("restore")
 def db_restore(
     ctx: typer.Context,
-    backup: Annotated[
-        Path, typer.Argument(help="The backup file to put in place of the database.")
-    ],
+    backup: Annotated[Path, typer.Argument()],
 ) -> None:
     """Replace the database with a verified backup; the current file is kept beside it.
 

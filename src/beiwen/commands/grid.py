@@ -22,20 +22,15 @@ from beiwen.commands.options import (
 from beiwen.i18n import t
 
 app = typer.Typer(
-    help="Grids (网格): the areas of the district, their Party branches and the people who "
-    "serve them.",
     no_args_is_help=True,
 )
 member_app = typer.Typer(
-    help='People of the grids\' "N" forces ("N"力量): grid workers, volunteers, Party members, '
-    "merchant representatives, lawyers, mediators, social workers.",
     no_args_is_help=True,
 )
 app.add_typer(member_app, name="member")
 
-MULTI_HELP = "Repeat the option, or separate values with 、 , ; or /."
-GridNumber = Annotated[str, id_argument("Grid number.")]
-MemberRef = Annotated[str, id_argument("Member id, exact name or phone.")]
+GridNumber = Annotated[str, id_argument()]
+MemberRef = Annotated[str, id_argument()]
 
 
 # --- grids ------------------------------------------------------------------------------
@@ -44,14 +39,10 @@ MemberRef = Annotated[str, id_argument("Member id, exact name or phone.")]
 @app.command("add")
 def grid_add(
     ctx: typer.Context,
-    number: Annotated[
-        str, typer.Argument(help="Grid number (1, 2, ...), as rosters and work orders refer to it.")
-    ],
-    name: Annotated[str, typer.Argument(help="Grid name.")],
-    branch: Annotated[
-        str | None, typer.Option(help="The grid's Party branch (网格党支部).")
-    ] = None,
-    area: Annotated[str | None, typer.Option(help="Streets or buildings it covers.")] = None,
+    number: Annotated[str, typer.Argument()],
+    name: Annotated[str, typer.Argument()],
+    branch: Annotated[str | None, typer.Option()] = None,
+    area: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Add a grid."""
     from beiwen.services.grids import add_grid
@@ -65,11 +56,9 @@ def grid_add(
 def grid_edit(
     ctx: typer.Context,
     number: GridNumber,
-    name: Annotated[str | None, typer.Option(help="New name.")] = None,
-    branch: Annotated[
-        str | None, typer.Option(help="New Party branch (网格党支部); '' clears it.")
-    ] = None,
-    area: Annotated[str | None, typer.Option(help="New area; '' clears it.")] = None,
+    name: Annotated[str | None, typer.Option()] = None,
+    branch: Annotated[str | None, typer.Option()] = None,
+    area: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Change a grid's name, Party branch or area."""
     from beiwen.services.grids import edit_grid
@@ -124,12 +113,8 @@ def grid_show(
 @app.command("stats")
 def grid_stats(
     ctx: typer.Context,
-    month: Annotated[
-        str | None, typer.Option(help="Only work orders reported in this month (2024-08).")
-    ] = None,
-    year: Annotated[
-        str | None, typer.Option(help="Only work orders reported in this year (2024).")
-    ] = None,
+    month: Annotated[str | None, typer.Option()] = None,
+    year: Annotated[str | None, typer.Option()] = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Per grid: work orders collected, handled, handling rate, overdue, people active."""
@@ -158,12 +143,8 @@ def grid_stats(
 @app.command("suggest")
 def grid_suggest(
     ctx: typer.Context,
-    skill: Annotated[
-        list[str], typer.Option("--skill", help="Skill needed (调解, 法律, ...). " + MULTI_HELP)
-    ],
-    grid: Annotated[
-        str | None, typer.Option(help="Grid of the need: its people come first.")
-    ] = None,
+    skill: Annotated[list[str], typer.Option("--skill")],
+    grid: Annotated[str | None, typer.Option()] = None,
     fmt: FormatOption = "table",
     show_pii: ShowPiiOption = False,
 ) -> None:
@@ -184,43 +165,33 @@ def grid_suggest(
 @member_app.command("add")
 def grid_member_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name (姓名).")],
+    name: Annotated[str, typer.Argument()],
     role: Annotated[
         list[str],
         typer.Option(
             "--role",
-            help="grid_worker (网格员), volunteer (志愿者), party_member (在职党员), merchant_rep "
-            "(商家代表), lawyer (律师), mediator (调解员) or social_worker (社工). " + MULTI_HELP,
         ),
     ],
     grid: Annotated[
         list[str] | None,
-        typer.Option("--grid", help="Grid served; none: the whole district. " + MULTI_HELP),
+        typer.Option("--grid"),
     ] = None,
     skill: Annotated[
         list[str] | None,
-        typer.Option("--skill", help="Skill or speciality (专业技能). " + MULTI_HELP),
+        typer.Option("--skill"),
     ] = None,
-    phone: Annotated[
-        str | None, typer.Option(help="Mobile (11 digits) or landline (023-68281234).")
-    ] = None,
-    unit: Annotated[
-        str | None, typer.Option(help="Employer or unit represented: id, credit code or name.")
-    ] = None,
+    phone: Annotated[str | None, typer.Option()] = None,
+    unit: Annotated[str | None, typer.Option()] = None,
     mobile_party_member: Annotated[
         bool,
-        typer.Option(
-            "--mobile-party-member", help="A mobile Party member (流动党员) in the alliance."
-        ),
+        typer.Option("--mobile-party-member"),
     ] = False,
     id_number: Annotated[
         str | None,
-        typer.Option(help="Resident ID number (身份证号), checked by GB 11643; shown masked."),
+        typer.Option(),
     ] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Day the person started serving (default: today).")
-    ] = None,
-    note: Annotated[str | None, typer.Option(help="Free text.")] = None,
+    since: Annotated[str | None, typer.Option()] = None,
+    note: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Add a person to the grids' "N" forces and print their id."""
     from beiwen.services.people import add_member
@@ -240,15 +211,11 @@ def grid_member_add(
 @member_app.command("list")
 def grid_member_list(
     ctx: typer.Context,
-    grid: Annotated[str | None, typer.Option(help="Only people serving this grid.")] = None,
-    role: Annotated[str | None, typer.Option(help="Only this role.")] = None,
-    skill: Annotated[
-        str | None, typer.Option(help="Only people with a skill containing this text.")
-    ] = None,
-    mobile_party_member: Annotated[
-        bool, typer.Option("--mobile-party-member", help="Only mobile Party members (流动党员).")
-    ] = False,
-    all_: Annotated[bool, all_option("Include removed members.")] = False,
+    grid: Annotated[str | None, typer.Option()] = None,
+    role: Annotated[str | None, typer.Option()] = None,
+    skill: Annotated[str | None, typer.Option()] = None,
+    mobile_party_member: Annotated[bool, typer.Option("--mobile-party-member")] = False,
+    all_: Annotated[bool, all_option()] = False,
     fmt: FormatOption = "table",
     show_pii: ShowPiiOption = False,
 ) -> None:
@@ -290,29 +257,26 @@ def grid_member_show(
 def grid_member_edit(
     ctx: typer.Context,
     person: MemberRef,
-    name: Annotated[str | None, typer.Option(help="New name.")] = None,
-    phone: Annotated[str | None, typer.Option(help="New phone ('' clears it).")] = None,
-    id_number: Annotated[
-        str | None, typer.Option(help="New resident ID number ('' clears it).")
-    ] = None,
-    unit: Annotated[str | None, typer.Option(help="New unit ('' clears it).")] = None,
+    name: Annotated[str | None, typer.Option()] = None,
+    phone: Annotated[str | None, typer.Option()] = None,
+    id_number: Annotated[str | None, typer.Option()] = None,
+    unit: Annotated[str | None, typer.Option()] = None,
     mobile_party_member: Annotated[
         bool | None,
         typer.Option(
             "--mobile-party-member/--no-mobile-party-member",
-            help="Mark or unmark as a mobile Party member (流动党员).",
         ),
     ] = None,
-    note: Annotated[str | None, typer.Option(help="New note ('' clears it).")] = None,
-    add_role: Annotated[list[str] | None, typer.Option(help="Add a role.")] = None,
-    remove_role: Annotated[list[str] | None, typer.Option(help="End a role.")] = None,
-    add_grid: Annotated[list[str] | None, typer.Option(help="Serve another grid.")] = None,
+    note: Annotated[str | None, typer.Option()] = None,
+    add_role: Annotated[list[str] | None, typer.Option()] = None,
+    remove_role: Annotated[list[str] | None, typer.Option()] = None,
+    add_grid: Annotated[list[str] | None, typer.Option()] = None,
     remove_grid: Annotated[
         list[str] | None,
-        typer.Option(help="Stop serving a grid (with no grid left: the whole district)."),
+        typer.Option(),
     ] = None,
-    add_skill: Annotated[list[str] | None, typer.Option(help="Add a skill.")] = None,
-    remove_skill: Annotated[list[str] | None, typer.Option(help="Remove a skill.")] = None,
+    add_skill: Annotated[list[str] | None, typer.Option()] = None,
+    remove_skill: Annotated[list[str] | None, typer.Option()] = None,
 ) -> None:
     """Change a member's details, roles, grids or skills (options may be repeated)."""
     from beiwen.services.people import edit_member
@@ -363,8 +327,6 @@ def grid_member_remove(
 
 @import_command(
     member_app,
-    file_help="Roster: .csv, .tsv, .xlsx or .xls; headers such as 姓名, 角色, 网格, 技能, "
-    "电话, 身份证号.",
 )
 def grid_member_import() -> Any:
     """Import a roster of people: all or nothing, every bad row reported with its line."""

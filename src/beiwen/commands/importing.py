@@ -17,18 +17,14 @@ import typer
 from beiwen.commands import connect
 from beiwen.i18n import t
 
-EncodingOption = Annotated[
-    str, typer.Option(help="auto (BOM, else UTF-8, else GB18030), or a name such as gb18030.")
-]
-SheetOption = Annotated[str | None, typer.Option(help="Sheet of a workbook (default: the first).")]
-DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Validate and count, write nothing.")]
+EncodingOption = Annotated[str, typer.Option()]
+SheetOption = Annotated[str | None, typer.Option()]
+DryRunOption = Annotated[bool, typer.Option("--dry-run")]
 SkipInvalidOption = Annotated[
     bool,
-    typer.Option("--skip-invalid", help="Write the valid rows, put the bad ones in --rejects."),
+    typer.Option("--skip-invalid"),
 ]
-RejectsOption = Annotated[
-    Path | None, typer.Option(help="CSV file for rows skipped by --skip-invalid.")
-]
+RejectsOption = Annotated[Path | None, typer.Option()]
 
 
 def run_import_command(
@@ -77,7 +73,6 @@ Importer = Callable[..., Any]
 def import_command(
     app: typer.Typer,
     *,
-    file_help: str,
     name: str = "import",
     summary_key: str = "import.summary",
 ) -> Callable[[Callable[[], Importer]], Callable[..., None]]:
@@ -91,7 +86,7 @@ def import_command(
     def register(importer: Callable[[], Importer]) -> Callable[..., None]:
         def command(
             ctx: typer.Context,
-            file: Annotated[Path, typer.Argument(help=file_help)],
+            file: Annotated[Path, typer.Argument()],
             encoding: EncodingOption = "auto",
             sheet: SheetOption = None,
             dry_run: DryRunOption = False,

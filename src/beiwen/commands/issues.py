@@ -29,15 +29,11 @@ from beiwen.commands.options import (
 from beiwen.i18n import t
 
 app = typer.Typer(
-    help="Work orders (工单): record, dispatch (吹哨), report in (报到), resolve, follow up "
-    "(回访), transfer (转单); list, import and export.",
     no_args_is_help=True,
 )
 
-ID_HELP = "Work-order number (工单号)."
-UNIT_HELP = "Unit id, credit code or exact name."
 EXPORT_FORMATS = ("csv", "json", "open311")
-WorkOrder = Annotated[str, id_argument(ID_HELP, metavar="ID")]
+WorkOrder = Annotated[str, id_argument(metavar="ID")]
 
 
 def _local(value: Any) -> str:
@@ -72,36 +68,27 @@ def _moved(issue: dict[str, Any], action: str) -> None:
 @app.command("add")
 def issue_add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(help="Short title of the problem (标题).")],
+    title: Annotated[str, typer.Argument()],
     category: Annotated[
         str,
-        typer.Option(
-            help="property, supervision, safety, vendor, fire_lane, sanitation, consumer, "
-            "labour, dispute, service or other (or the Chinese label: 物业纠纷, 游摊占道, …)."
-        ),
+        typer.Option(),
     ],
-    grid: Annotated[str | None, typer.Option(help="Grid number where it happened.")] = None,
+    grid: Annotated[str | None, typer.Option()] = None,
     source: Annotated[
         str | None,
-        typer.Option(
-            help="patrol (default), hotline, visit, station_315, mediation, merchant or other."
-        ),
+        typer.Option(),
     ] = None,
     reported_at: Annotated[
         str | None,
-        typer.Option(
-            "--reported-at", help="When it was reported: 2024-08-03 09:30 (default: now)."
-        ),
+        typer.Option("--reported-at"),
     ] = None,
-    reporter: Annotated[str | None, typer.Option(help="Who reported it.")] = None,
-    phone: Annotated[str | None, typer.Option(help="Reporter's phone.")] = None,
-    unit: Annotated[
-        str | None, typer.Option(help="Unit or merchant concerned: id, credit code or name.")
-    ] = None,
-    description: Annotated[str | None, typer.Option(help="Details.")] = None,
+    reporter: Annotated[str | None, typer.Option()] = None,
+    phone: Annotated[str | None, typer.Option()] = None,
+    unit: Annotated[str | None, typer.Option()] = None,
+    description: Annotated[str | None, typer.Option()] = None,
     due: Annotated[
         str | None,
-        typer.Option(help="Due time (default: the category's deadline, see: issue deadlines)."),
+        typer.Option(),
     ] = None,
 ) -> None:
     """Record a work order and print its number."""
@@ -134,10 +121,10 @@ def issue_dispatch(
     ref: WorkOrder,
     unit: Annotated[
         list[str],
-        typer.Option(help="Department to whistle (吹哨); repeat for several. " + UNIT_HELP),
+        typer.Option(),
     ],
     at: AtOption = None,
-    note: Annotated[str | None, typer.Option(help="What was asked of them.")] = None,
+    note: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Blow the whistle (街道吹哨): dispatch the work order to one or more departments."""
     _move(ctx, "dispatch", ref, unit, at, note)
@@ -147,9 +134,9 @@ def issue_dispatch(
 def issue_accept(
     ctx: typer.Context,
     ref: WorkOrder,
-    unit: Annotated[str, typer.Option(help="The department reporting in. " + UNIT_HELP)],
+    unit: Annotated[str, typer.Option()],
     at: AtOption = None,
-    note: Annotated[str | None, typer.Option(help="Who took it on, what was promised.")] = None,
+    note: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """A department reports in (部门报到) on a work order dispatched to it."""
     _move(ctx, "accept", ref, unit, at, note)
@@ -159,7 +146,7 @@ def issue_accept(
 def issue_resolve(
     ctx: typer.Context,
     ref: WorkOrder,
-    note: Annotated[str, typer.Option(help="How it was solved (协商解决).")],
+    note: Annotated[str, typer.Option()],
     at: AtOption = None,
 ) -> None:
     """Mark a work order resolved; from then on it counts as handled."""
@@ -170,10 +157,8 @@ def issue_resolve(
 def issue_close(
     ctx: typer.Context,
     ref: WorkOrder,
-    satisfaction: Annotated[
-        str, typer.Option(help="satisfied, basic or unsatisfied (满意, 基本满意, 不满意).")
-    ],
-    note: Annotated[str | None, typer.Option(help="What the reporter said.")] = None,
+    satisfaction: Annotated[str, typer.Option()],
+    note: Annotated[str | None, typer.Option()] = None,
     at: AtOption = None,
 ) -> None:
     """Record the follow-up call (回访) on a resolved work order and close it."""
@@ -184,7 +169,7 @@ def issue_close(
 def issue_reopen(
     ctx: typer.Context,
     ref: WorkOrder,
-    note: Annotated[str, typer.Option(help="Why it needs work again.")],
+    note: Annotated[str, typer.Option()],
     at: AtOption = None,
 ) -> None:
     """Reopen a resolved or closed work order (back to its departments)."""
@@ -195,13 +180,11 @@ def issue_reopen(
 def issue_transfer(
     ctx: typer.Context,
     ref: WorkOrder,
-    to: Annotated[str, typer.Option(help="The competent unit it goes to. " + UNIT_HELP)],
-    note: Annotated[str, typer.Option(help="Why it goes there.")],
+    to: Annotated[str, typer.Option()],
+    note: Annotated[str, typer.Option()],
     from_: Annotated[
         str | None,
-        typer.Option(
-            "--from", help="The department passing it on, when several hold it. " + UNIT_HELP
-        ),
+        typer.Option("--from"),
     ] = None,
     at: AtOption = None,
 ) -> None:
@@ -213,7 +196,7 @@ def issue_transfer(
 def issue_comment(
     ctx: typer.Context,
     ref: WorkOrder,
-    text: Annotated[str, typer.Argument(help="The remark.")],
+    text: Annotated[str, typer.Argument()],
     at: AtOption = None,
 ) -> None:
     """Add a remark to the timeline (any state; changes nothing else)."""
@@ -227,7 +210,7 @@ def issue_comment(
 def issue_cancel(
     ctx: typer.Context,
     ref: WorkOrder,
-    note: Annotated[str, typer.Option(help="Why: a duplicate of which order, or whose matter.")],
+    note: Annotated[str, typer.Option()],
     at: AtOption = None,
 ) -> None:
     """Cancel a work order that is a duplicate or not the district's matter (final)."""
@@ -263,10 +246,8 @@ def issue_suggest(
 def issue_assign(
     ctx: typer.Context,
     ref: WorkOrder,
-    person: Annotated[
-        str, typer.Option(help="The helper: member id or exact name (see: beiwen issue suggest).")
-    ],
-    note: Annotated[str | None, typer.Option(help="What they are to do.")] = None,
+    person: Annotated[str, typer.Option()],
+    note: Annotated[str | None, typer.Option()] = None,
     at: AtOption = None,
 ) -> None:
     """Assign a person of the grids' "N" forces to help on an unfinished work order."""
@@ -290,25 +271,21 @@ def issue_list(
     ctx: typer.Context,
     status: Annotated[
         str | None,
-        typer.Option(help="open, dispatched, in_progress, resolved, closed or cancelled."),
+        typer.Option(),
     ] = None,
-    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
-    grid: Annotated[str | None, typer.Option(help="Only this grid.")] = None,
+    category: Annotated[str | None, typer.Option()] = None,
+    grid: Annotated[str | None, typer.Option()] = None,
     unit: Annotated[
         str | None,
-        typer.Option(help="Only orders concerning this unit or sent to it. " + UNIT_HELP),
+        typer.Option(),
     ] = None,
-    month: Annotated[
-        str | None, typer.Option(help="Only orders reported in this month: 2024-08.")
-    ] = None,
-    overdue: Annotated[
-        bool, typer.Option("--overdue", help="Only orders not handled and past their due time.")
-    ] = False,
+    month: Annotated[str | None, typer.Option()] = None,
+    overdue: Annotated[bool, typer.Option("--overdue")] = False,
     search: Annotated[
         str | None,
-        typer.Option(help="Text in the title, description, reporter, unit or any note."),
+        typer.Option(),
     ] = None,
-    all_: Annotated[bool, all_option("Include cancelled orders (hidden by default).")] = False,
+    all_: Annotated[bool, all_option()] = False,
     fmt: FormatOption = "table",
     show_pii: ShowPiiOption = False,
 ) -> None:
@@ -359,7 +336,6 @@ def issue_deadlines(
         typer.Option(
             "--set",
             metavar="CATEGORY DAYS",
-            help="Change the days allowed for a category (new work orders only).",
         ),
     ] = None,
     fmt: FormatOption = "table",
@@ -389,8 +365,6 @@ def issue_deadlines(
 
 @import_command(
     app,
-    file_help="Work orders: .csv, .tsv, .xlsx or .xls, English or Chinese headers "
-    "(标题, 类别, 网格, 来源, 上报时间, 状态, 承办单位, 派单时间, …).",
     summary_key="import.summary_present",
 )
 def issue_import() -> Any:
@@ -403,14 +377,11 @@ def issue_import() -> Any:
 @app.command("export")
 def issue_export(
     ctx: typer.Context,
-    month: Annotated[
-        str | None, typer.Option(help="Only orders reported in this month: 2024-08.")
-    ] = None,
+    month: Annotated[str | None, typer.Option()] = None,
     fmt: Annotated[
         str,
         format_option(
             *EXPORT_FORMATS,
-            help="csv (the columns import reads), json, or open311 (GeoReport v2 requests.json).",
         ),
     ] = "csv",
     output: OutputOption = None,

@@ -29,6 +29,7 @@ from typer._click.formatting import HelpFormatter
 from beiwen.i18n import language, t, texts
 
 _ORIGINAL = "_beiwen_original_help"
+_CLICK_HELP_OPTION = "Show this message and exit."
 
 
 def walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
@@ -38,7 +39,13 @@ def walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, 
         yield from walk(sub, (*path, name))
 
 
+# Hidden aliases of a group (cli.GROUPS) read the texts of the group they stand for.
+ALIASES = {"issues": "issue"}
+
+
 def key_of(path: tuple[str, ...], name: str | None = None) -> str:
+    if path:
+        path = (ALIASES.get(path[0], path[0]), *path[1:])
     base = "help." + (".".join(path) if path else "root")
     return f"{base}.{name}" if name else base
 
@@ -91,6 +98,14 @@ class Formatter(HelpFormatter):
             prefix = t("usage.prefix")
         super().write_usage(prog, _metavars(args), prefix)
 
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        # The help option is made by Click itself, with its English text.
+        rows = [
+            (term, t("help.word.help_option") if text == _CLICK_HELP_OPTION else text)
+            for term, text in rows
+        ]
+        super().write_dl(rows, col_max, col_spacing)
+
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{heading}{t('help.word.colon')}\n")
 
@@ -125,6 +140,10 @@ _USAGE_ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"Missing option '(?P<name>.+)'\."), "usage.missing_option"),
     (re.compile(r"Missing parameter '(?P<name>.+)'\."), "usage.missing_option"),
     (re.compile(r"Missing command\."), "usage.missing_command"),
+    (
+        re.compile(r"No such command '(?P<name>.+)'\. Did you mean '(?P<hint>.+)'\?"),
+        "usage.no_such_command_hint",
+    ),
     (re.compile(r"No such command '(?P<name>.+)'\."), "usage.no_such_command"),
     (
         re.compile(r"No such option: (?P<name>\S+) Did you mean (?P<hint>.+)\?"),

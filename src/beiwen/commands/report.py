@@ -20,28 +20,14 @@ def register_root_commands(root: typer.Typer) -> None:
 
 def report(
     ctx: typer.Context,
-    month: Annotated[
-        str | None, typer.Option(help="A month: 2024-08, 2024/8, 202408 or 2024年8月.")
-    ] = None,
-    year: Annotated[
-        str | None, typer.Option(help="A whole year: the 'since the start of the year' figures.")
-    ] = None,
-    start: Annotated[
-        str | None, typer.Option("--from", help="First day of a custom period.")
-    ] = None,
-    end: Annotated[
-        str | None, typer.Option("--to", help="Last day (inclusive) of a custom period.")
-    ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv, md or docx.")] = "table",
-    output: Annotated[
-        Path | None, typer.Option(help="Write to this file (required for docx).")
-    ] = None,
-    explain: Annotated[
-        str | None, typer.Option(help="List the work orders behind a figure, e.g. handling_rate.")
-    ] = None,
-    compare: Annotated[
-        bool, typer.Option("--compare", help="Show each figure beside the previous period.")
-    ] = False,
+    month: Annotated[str | None, typer.Option()] = None,
+    year: Annotated[str | None, typer.Option()] = None,
+    start: Annotated[str | None, typer.Option("--from")] = None,
+    end: Annotated[str | None, typer.Option("--to")] = None,
+    fmt: Annotated[str, typer.Option("--format")] = "table",
+    output: Annotated[Path | None, typer.Option()] = None,
+    explain: Annotated[str | None, typer.Option()] = None,
+    compare: Annotated[bool, typer.Option("--compare")] = False,
 ) -> None:
     """The report for --month, --year or --from/--to."""
     from beiwen.errors import InvalidInputError

@@ -21,16 +21,12 @@ from beiwen.i18n import t
 from beiwen.render_rotation import month_list as _month_list  # noqa: F401  (tests read it here)
 
 app = typer.Typer(
-    help="The rotating secretary (轮值书记): each month one council unit leads the Party "
-    "activities. Plan, show, swap and assign the months.",
     no_args_is_help=True,
 )
 
-MONTHS_HELP = "How many months to plan, 1 to 240."
 MONTH_FORMS = "2025-03, 2025/3, 202503 or 2025年3月"
-NOTE_HELP = "Why: kept in the history (beiwen rotation history)."
 SCHEDULE_FORMATS = ("table", "json", "csv", "ics")
-NoteOption = Annotated[str | None, note_option(NOTE_HELP)]
+NoteOption = Annotated[str | None, note_option()]
 
 
 def _emit_schedule(conn: Any, entries: list[dict[str, Any]], fmt: str) -> None:
@@ -75,11 +71,11 @@ def report_vacated(name: str, months: list[str]) -> None:
 @app.command("plan")
 def rotation_plan(
     ctx: typer.Context,
-    start: Annotated[str, typer.Option("--from", help=f"First month: {MONTH_FORMS}.")],
-    months: Annotated[str, typer.Option("--months", help=MONTHS_HELP)] = "12",
+    start: Annotated[str, typer.Option("--from")],
+    months: Annotated[str, typer.Option("--months")] = "12",
     replace: Annotated[
         bool,
-        typer.Option("--replace", help="Plan months that already have a duty unit anew too."),
+        typer.Option("--replace"),
     ] = False,
     fmt: FormatOption = "table",
 ) -> None:
@@ -116,26 +112,19 @@ def rotation_plan(
 @app.command("show")
 def rotation_show(
     ctx: typer.Context,
-    start: Annotated[
-        str | None, typer.Option("--from", help="First month (default: January this year).")
-    ] = None,
+    start: Annotated[str | None, typer.Option("--from")] = None,
     end: Annotated[
         str | None,
-        typer.Option("--to", help="Last month (default: 11 months after --from)."),
+        typer.Option("--to"),
     ] = None,
-    year: Annotated[
-        str | None, typer.Option("--year", help="A whole calendar year, e.g. 2024.")
-    ] = None,
+    year: Annotated[str | None, typer.Option("--year")] = None,
     fmt: Annotated[
         str,
         format_option(
             *SCHEDULE_FORMATS,
-            help="table (a year grid), json, csv or ics (iCalendar for phones).",
         ),
     ] = "table",
-    output: Annotated[
-        Path | None, output_option("Write ics, json or csv to this file instead of stdout.")
-    ] = None,
+    output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Show the schedule: months with their duty units, months per unit, and gaps."""
     from beiwen.errors import InvalidInputError
@@ -177,9 +166,7 @@ def rotation_show(
 @app.command("current")
 def rotation_current(
     ctx: typer.Context,
-    month: Annotated[
-        str | None, typer.Option("--month", help="Another month than this one.")
-    ] = None,
+    month: Annotated[str | None, typer.Option("--month")] = None,
     fmt: ShowFormatOption = "table",
 ) -> None:
     """The duty unit of this month (or --month) and of the next one."""
@@ -210,8 +197,8 @@ def _warn(lines: list[str]) -> None:
 @app.command("assign")
 def rotation_assign(
     ctx: typer.Context,
-    month: Annotated[str, typer.Argument(help=f"The month: {MONTH_FORMS}.")],
-    unit: Annotated[str, typer.Argument(help="Unit id, credit code or exact name.")],
+    month: Annotated[str, typer.Argument()],
+    unit: Annotated[str, typer.Argument()],
     note: NoteOption = None,
     fmt: FormatOption = "table",
 ) -> None:
@@ -231,7 +218,7 @@ def rotation_assign(
 @app.command("unassign")
 def rotation_unassign(
     ctx: typer.Context,
-    month: Annotated[str, typer.Argument(help=f"The month: {MONTH_FORMS}.")],
+    month: Annotated[str, typer.Argument()],
     note: NoteOption = None,
     fmt: FormatOption = "table",
 ) -> None:
@@ -248,8 +235,8 @@ def rotation_unassign(
 @app.command("swap")
 def rotation_swap(
     ctx: typer.Context,
-    first: Annotated[str, typer.Argument(help="One month.")],
-    second: Annotated[str, typer.Argument(help="The other month.")],
+    first: Annotated[str, typer.Argument()],
+    second: Annotated[str, typer.Argument()],
     note: NoteOption = None,
     fmt: FormatOption = "table",
 ) -> None:
@@ -276,10 +263,7 @@ def rotation_order_command(
     ctx: typer.Context,
     units: Annotated[
         list[str] | None,
-        typer.Argument(
-            help="Units (id, credit code or name) to put first, in this order; the others "
-            "follow in their present order. None: print the order."
-        ),
+        typer.Argument(),
     ] = None,
     fmt: FormatOption = "table",
 ) -> None:
@@ -302,12 +286,8 @@ def rotation_order_command(
 @app.command("history")
 def rotation_history(
     ctx: typer.Context,
-    month: Annotated[
-        str | None, typer.Option("--month", help="Only changes of this month.")
-    ] = None,
-    unit: Annotated[
-        str | None, typer.Option("--unit", help="Only changes concerning this unit.")
-    ] = None,
+    month: Annotated[str | None, typer.Option("--month")] = None,
+    unit: Annotated[str | None, typer.Option("--unit")] = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Every change to the schedule, oldest first: plans, assignments, swaps, gaps left."""

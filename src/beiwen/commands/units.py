@@ -33,7 +33,6 @@ from beiwen.i18n import t
 EXPORT_FORMATS = ("csv", "json", "xlsx")
 
 app = typer.Typer(
-    help="Units (单位): agencies, banks, enterprises, merchants; roster import and export.",
     no_args_is_help=True,
 )
 
@@ -49,7 +48,7 @@ H_PHONE = ("Phone", "电话")
 H_OPENED = ("Opened", "开业日期")
 H_COUNCIL = ("Council", "联席会")
 H_RETIRED = ("Retired", "退出时间")
-UnitRef = Annotated[str, id_argument("Unit id, credit code or exact name.")]
+UnitRef = Annotated[str, id_argument()]
 
 
 def _columns(show_pii: bool) -> list[Any]:
@@ -74,40 +73,30 @@ def _columns(show_pii: bool) -> list[Any]:
 @app.command("add")
 def units_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the unit (名称).")],
+    name: Annotated[str, typer.Argument()],
     kind: Annotated[
         str,
-        typer.Option(
-            help="agency, institution, enterprise, bank, merchant, association, station or "
-            "community (or the Chinese label)."
-        ),
+        typer.Option(),
     ],
     code: Annotated[
         str | None,
-        typer.Option(help="Unified social credit code (统一社会信用代码), 18 characters."),
+        typer.Option(),
     ] = None,
     council: Annotated[
         bool,
         typer.Option(
             "--council",
-            help="A member of the joint meeting (共建联席会); takes part in the rotation.",
         ),
     ] = False,
     category: Annotated[
         str | None,
-        typer.Option(
-            help="Trade of a merchant (业态): catering, retail, fitness, coffee, bar, clothing, ..."
-        ),
+        typer.Option(),
     ] = None,
-    grid: Annotated[str | None, typer.Option(help="Grid number.")] = None,
-    address: Annotated[str | None, typer.Option(help="Street address.")] = None,
-    contact: Annotated[str | None, typer.Option(help="Contact person.")] = None,
-    phone: Annotated[
-        str | None, typer.Option(help="Mobile (11 digits) or landline (023-68281234).")
-    ] = None,
-    opened: Annotated[
-        str | None, typer.Option(help="Opening date: 2019-03-05, 2019/3/5 or 2019年3月5日.")
-    ] = None,
+    grid: Annotated[str | None, typer.Option()] = None,
+    address: Annotated[str | None, typer.Option()] = None,
+    contact: Annotated[str | None, typer.Option()] = None,
+    phone: Annotated[str | None, typer.Option()] = None,
+    opened: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Add a unit and print its id."""
     from beiwen.services.units import add_unit
@@ -133,17 +122,15 @@ def units_add(
 @app.command("list")
 def units_list(
     ctx: typer.Context,
-    kind: Annotated[str | None, typer.Option(help="Only this kind.")] = None,
+    kind: Annotated[str | None, typer.Option()] = None,
     council: Annotated[
         bool,
-        typer.Option("--council", help="Only members of the joint meeting, in rotation order."),
+        typer.Option("--council"),
     ] = False,
-    grid: Annotated[str | None, typer.Option(help="Only this grid.")] = None,
-    category: Annotated[str | None, typer.Option(help="Only this trade.")] = None,
-    search: Annotated[
-        str | None, typer.Option(help="Text in the name, address, contact or code.")
-    ] = None,
-    all_: Annotated[bool, all_option("Include retired units.")] = False,
+    grid: Annotated[str | None, typer.Option()] = None,
+    category: Annotated[str | None, typer.Option()] = None,
+    search: Annotated[str | None, typer.Option()] = None,
+    all_: Annotated[bool, all_option()] = False,
     fmt: FormatOption = "table",
     show_pii: ShowPiiOption = False,
 ) -> None:
@@ -199,18 +186,16 @@ def units_show(
 def units_edit(
     ctx: typer.Context,
     ref: UnitRef,
-    name: Annotated[str | None, typer.Option(help="New name.")] = None,
-    kind: Annotated[str | None, typer.Option(help="New kind.")] = None,
-    code: Annotated[str | None, typer.Option(help="New credit code ('' to clear).")] = None,
-    council: Annotated[
-        bool | None, typer.Option("--council/--no-council", help="Join or leave the joint meeting.")
-    ] = None,
-    category: Annotated[str | None, typer.Option(help="New trade ('' to clear).")] = None,
-    grid: Annotated[str | None, typer.Option(help="New grid ('' to clear).")] = None,
-    address: Annotated[str | None, typer.Option(help="New address.")] = None,
-    contact: Annotated[str | None, typer.Option(help="New contact person.")] = None,
-    phone: Annotated[str | None, typer.Option(help="New phone ('' to clear).")] = None,
-    opened: Annotated[str | None, typer.Option(help="New opening date.")] = None,
+    name: Annotated[str | None, typer.Option()] = None,
+    kind: Annotated[str | None, typer.Option()] = None,
+    code: Annotated[str | None, typer.Option()] = None,
+    council: Annotated[bool | None, typer.Option("--council/--no-council")] = None,
+    category: Annotated[str | None, typer.Option()] = None,
+    grid: Annotated[str | None, typer.Option()] = None,
+    address: Annotated[str | None, typer.Option()] = None,
+    contact: Annotated[str | None, typer.Option()] = None,
+    phone: Annotated[str | None, typer.Option()] = None,
+    opened: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Change fields of a unit."""
     from beiwen.services.units import edit_unit
@@ -255,11 +240,9 @@ def units_import(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(
-            help="Roster file: .csv, .tsv, .xlsx, .xls or .json, English or Chinese headers."
-        ),
+        typer.Argument(),
     ],
-    kind: Annotated[str, typer.Option(help="Kind for rows without a kind column.")] = "merchant",
+    kind: Annotated[str, typer.Option()] = "merchant",
     encoding: EncodingOption = "auto",
     sheet: SheetOption = None,
     dry_run: DryRunOption = False,
