@@ -9,10 +9,12 @@ standard library is used, so that every command can afford to import this module
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from operator import mul
+from typing import Any
 
-from beiwen.errors import InvalidInputError
+from beiwen.errors import BeiwenError, InvalidInputError
 from beiwen.i18n import t
 
 # The district keeps Beijing time; China has had no daylight saving since 1991, so a fixed
@@ -410,3 +412,30 @@ def parse_id_number(value: str, field: str = "id_number") -> str:
             t("parse.id_number_check", field=field, value=shown, expected=expected)
         )
     return number
+
+
+class FieldCheck:
+    """Reads the fields of one record (a command's options or a roster row) with their
+    parsers, collecting every reason instead of stopping at the first: the validators of
+    units, members, courses and activities all read this way.
+
+    `check(name, parse)` reads `raw[name]` when the record has it: empty text becomes
+    `empty`, any other text `parse(text, *args)`; a BeiwenError becomes a reason.
+    """
+
+    def __init__(self, raw: Mapping[str, str]) -> None:
+        self.raw = raw
+        self.clean: dict[str, Any] = {}
+        self.reasons: list[str] = []
+
+    def __call__(self, name: str, parse: Callable[..., Any], *args: Any, empty: Any = None) -> None:
+        if name not in self.raw:
+            return
+        value = self.raw[name].strip()
+        if not value:
+            self.clean[name] = empty
+            return
+        try:
+            self.clean[name] = parse(value, *args)
+        except BeiwenError as error:
+            self.reasons.append(error.message)

@@ -19,6 +19,7 @@ from beiwen import db
 from beiwen.errors import BeiwenError, ConflictError, InvalidInputError
 from beiwen.i18n import t
 from beiwen.parsing import (
+    FieldCheck,
     add_months,
     iso,
     now,
@@ -95,28 +96,15 @@ def validate_activity(
     conn: sqlite3.Connection, raw: dict[str, str], partial: bool = False
 ) -> tuple[Row, list[str]]:
     """Clean the given fields; empty text clears a field (counts become 0)."""
-    clean: Row = {}
-    reasons: list[str] = []
-
-    def check(name: str, parse: Callable[[str], Any], empty: Any = None) -> None:
-        if name not in raw:
-            return
-        value = raw[name].strip()
-        if not value:
-            clean[name] = empty
-            return
-        try:
-            clean[name] = parse(value)
-        except BeiwenError as error:
-            reasons.append(error.message)
-
+    check = FieldCheck(raw)
     check("title", str)
     check("kind", lambda v: parse_choice(ACTIVITY_KINDS, v, "kind", ALIASES["ACTIVITY_KINDS"]))
-    check("date", lambda v: _past_date(v, "date"))
+    check("date", _past_date, "date")
     check("lead_unit_id", lambda v: _unit_id(conn, v))
     for name in COUNT_FIELDS:
         check(name, _count_parser(name), empty=0)
     check("outcome", str)
+    clean, reasons = check.clean, check.reasons
     for name in ("title", "kind", "date"):
         if (not partial or name in raw) and not clean.get(name):
             if not any(reason.startswith(name) for reason in reasons):

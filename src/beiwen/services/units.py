@@ -12,9 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from beiwen import db
-from beiwen.errors import ConflictError, InvalidInputError, NotFoundError
+from beiwen.errors import ConflictError, InvalidInputError
 from beiwen.i18n import t
-from beiwen.parsing import iso, now, parse_credit_code, parse_date, parse_phone
+from beiwen.parsing import (
+    FieldCheck,
+    iso,
+    now,
+    parse_credit_code,
+    parse_date,
+    parse_phone,
+    parse_yes_no,
+)
 from beiwen.repository import units as repo
 from beiwen.services import refs
 from beiwen.services.importing import ImportSpec, ImportSummary, RowOutcome, run_import
@@ -45,19 +53,6 @@ EXPORT_COLUMNS = (
     "council",
 )
 
-_YES = {"1", "yes", "y", "true", "是", "√"}
-_NO = {"0", "no", "n", "false", "否", ""}
-
-
-def _flag(value: str) -> bool:
-    text = value.strip().lower()
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise InvalidInputError(t("units.bad_flag", value=value))
-
-
 # How each field of a unit is read; imports call these for every cell, so they are plain
 # module-level functions rather than closures built per row.
 _FIELD_PARSERS: tuple[tuple[str, Callable[[str, Mapping[int, str]], Any]], ...] = (
@@ -75,7 +70,7 @@ _FIELD_PARSERS: tuple[tuple[str, Callable[[str, Mapping[int, str]], Any]], ...] 
     ("contact", lambda v, _: v),
     ("phone", lambda v, _: parse_phone(v, "phone")),
     ("opened", lambda v, _: parse_date(v, "opened").isoformat()),
-    ("council", lambda v, _: _flag(v)),
+    ("council", lambda v, _: parse_yes_no(v, "council")),
 )
 
 
@@ -89,19 +84,10 @@ def validate_unit(
 
     `partial` (edit) checks only the fields given; otherwise name and kind are required.
     """
-    clean: dict[str, Any] = {}
-    reasons: list[str] = []
+    check = FieldCheck(raw)
     for field, parse in _FIELD_PARSERS:  # a fixed order, so reasons read in column order
-        if field not in raw:
-            continue
-        value = raw[field].strip()
-        if not value:
-            clean[field] = None
-            continue
-        try:
-            clean[field] = parse(value, known_grids)
-        except (InvalidInputError, NotFoundError) as error:
-            reasons.append(error.message)
+        check(field, parse, known_grids)
+    clean, reasons = check.clean, check.reasons
     if not partial:
         if clean.get("kind") is None:
             if default_kind:

@@ -8,14 +8,13 @@ and fill rate count only the held classes whose attendance is known; `held_by_co
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from beiwen import db
-from beiwen.errors import BeiwenError, ConflictError, InvalidInputError, NotFoundError
+from beiwen.errors import ConflictError, InvalidInputError, NotFoundError
 from beiwen.i18n import t
-from beiwen.parsing import iso, now, parse_count, parse_date
+from beiwen.parsing import FieldCheck, iso, now, parse_count, parse_date
 from beiwen.repository import Row
 from beiwen.repository import courses as repo
 from beiwen.repository import units as unit_repo
@@ -48,21 +47,7 @@ def validate_course(
     conn: sqlite3.Connection, raw: dict[str, str], partial: bool = False
 ) -> tuple[dict[str, Any], list[str]]:
     """Clean the given fields of a course; empty text means 'none'. Returns (clean, reasons)."""
-    clean: dict[str, Any] = {}
-    reasons: list[str] = []
-
-    def check(name: str, parse: Callable[[str], Any]) -> None:
-        if name not in raw:
-            return
-        value = raw[name].strip()
-        if not value:
-            clean[name] = None
-            return
-        try:
-            clean[name] = parse(value)
-        except BeiwenError as error:
-            reasons.append(error.message)
-
+    check = FieldCheck(raw)
     check("name", str)
     check(
         "category",
@@ -72,6 +57,7 @@ def validate_course(
     check("venue", str)
     check("capacity", lambda v: parse_count(v, "capacity", kind="capacity"))
     check("partner", lambda v: resolve_partner(conn, v))
+    clean, reasons = check.clean, check.reasons
     if "partner" in clean:
         partner = clean.pop("partner") or (None, None)
         clean["partner_unit_id"], clean["partner_text"] = partner

@@ -13,9 +13,9 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from beiwen.errors import InvalidInputError, NotFoundError
+from beiwen.errors import InvalidInputError
 from beiwen.i18n import label, t
-from beiwen.parsing import parse_date, parse_id_number
+from beiwen.parsing import FieldCheck, parse_date, parse_id_number, parse_yes_no
 from beiwen.privacy import parse_person_phone
 from beiwen.services import refs
 from beiwen.vocab import Vocabulary, describe, display, parse_choice
@@ -47,8 +47,6 @@ ROLE_ALIASES = {
 MOBILE_PARTY_WORDS = {"流动党员", "mobile_party_member", "mobile party member"}
 
 _SEPARATORS = re.compile(r"[、,，;；/／|]+")
-_YES = {"1", "yes", "y", "true", "是", "√"}
-_NO = {"0", "no", "n", "false", "否", ""}
 
 
 def split_values(text: str) -> list[str]:
@@ -88,13 +86,9 @@ def parse_grids(text: str, known: dict[int, str]) -> list[int]:
     return sorted({refs.grid_number(part, known) for part in split_values(text)})
 
 
-def _flag(value: str, field: str) -> int:
-    text = value.strip().lower()
-    if text in _YES:
-        return 1
-    if text in _NO:
-        return 0
-    raise InvalidInputError(t("people.bad_flag", field=field, value=value))
+def parse_flag(value: str, field: str) -> int:
+    """A yes/no cell or option as stored: 1 or 0."""
+    return int(parse_yes_no(value, field))
 
 
 def validate_member(
@@ -107,31 +101,18 @@ def validate_member(
     Only the fields present in `raw` appear in `clean`, so an import without a column
     leaves that field of existing members alone. Name and role are required.
     """
-    clean: dict[str, Any] = {}
-    reasons: list[str] = []
-
-    def check(field: str, parse: Callable[[str], Any], empty: Any = None) -> None:
-        if field not in raw:
-            return
-        value = raw[field].strip()
-        if not value:
-            clean[field] = empty
-            return
-        try:
-            clean[field] = parse(value)
-        except (InvalidInputError, NotFoundError) as error:
-            reasons.append(error.message)
-
+    check = FieldCheck(raw)
     check("name", str)
-    check("role", lambda v: parse_roles(v, "role"), ([], False))
-    check("grid", lambda v: parse_grids(v, known_grids), [])
-    check("skill", split_values, [])
-    check("phone", lambda v: parse_person_phone(v, "phone"))
-    check("id_number", lambda v: parse_id_number(v, "id_number"))
+    check("role", parse_roles, "role", empty=([], False))
+    check("grid", parse_grids, known_grids, empty=[])
+    check("skill", split_values, empty=[])
+    check("phone", parse_person_phone, "phone")
+    check("id_number", parse_id_number, "id_number")
     check("unit", resolve_unit)
-    check("mobile_party_member", lambda v: _flag(v, "mobile_party_member"), 0)
+    check("mobile_party_member", parse_flag, "mobile_party_member", empty=0)
     check("since", lambda v: parse_date(v, "since").isoformat())
     check("note", str)
+    clean, reasons = check.clean, check.reasons
     if not clean.get("name") and not any(r.startswith("name") for r in reasons):
         reasons.append(t("people.required", field="name"))
     if "role" in clean:

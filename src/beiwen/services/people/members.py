@@ -21,12 +21,12 @@ from beiwen.repository import people as repo
 from beiwen.services import refs
 from beiwen.services.people.fields import (
     PERSON_ROLES,
-    _flag,
     _raise_first,
     _unit_resolver,
     display_grids,
     display_role,
     display_roles,
+    parse_flag,
     parse_role,
     split_values,
     validate_member,
@@ -163,7 +163,7 @@ def edit_member(
         "phone": lambda v: parse_person_phone(v, "--phone"),
         "id_number": lambda v: parse_id_number(v, "--id-number"),
         "unit_id": _unit_resolver(conn),
-        "mobile_party_member": lambda v: _flag(v, "--mobile-party-member"),
+        "mobile_party_member": lambda v: parse_flag(v, "--mobile-party-member"),
         "note": str,
     }
     for field, value in fields.items():
