@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from beiwen.errors import ConflictError, InvalidInputError, NotFoundError
 from beiwen.i18n import t
@@ -48,6 +48,17 @@ def number(ref: str | int, field: str = "value") -> int | None:
         # Beyond SQLite's 64-bit integers: the same sentence as any number SQLite refuses.
         raise InvalidInputError(t("db.number_too_large"))
     return found
+
+
+def _by_id(
+    get: Callable[[sqlite3.Connection, int], Row | None],
+    conn: sqlite3.Connection,
+    ref: str | int,
+    field: str,
+) -> Row | None:
+    """The row `get` finds for a reference made only of digits; None for a name or no row."""
+    found_id = number(ref, field)
+    return get(conn, found_id) if found_id is not None else None
 
 
 _CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
@@ -115,11 +126,9 @@ def grid(conn: sqlite3.Connection, ref: str | int, field: str = "grid") -> Row:
 def unit(conn: sqlite3.Connection, ref: str | int, field: str = "unit") -> Row:
     """A unit by id, credit code or exact name; the message says how to find it otherwise."""
     text = str(ref).strip()
-    unit_id = number(text, field)
-    if unit_id is not None:
-        found = unit_repo.get_unit(conn, unit_id)
-        if found:
-            return found
+    found = _by_id(unit_repo.get_unit, conn, text, field)
+    if found:
+        return found
     if len(text) == 18:
         found = unit_repo.unit_by_code(conn, text.upper())
         if found:
@@ -163,20 +172,18 @@ def person(
     """A member by id, exact name or phone. Names and phones find active members only; an
     id finds a removed member too when `removed`, else it is a clear error."""
     text = str(ref).strip()
-    person_id = number(text, field)
-    if person_id is not None:
-        found = people_repo.get_person(conn, person_id)
-        if found:
-            if found["removed_at"] and not removed:
-                raise ConflictError(
-                    t(
-                        "people.is_removed",
-                        id=found["id"],
-                        name=found["name"],
-                        date=found["removed_at"][:10],
-                    )
+    found = _by_id(people_repo.get_person, conn, text, field)
+    if found:
+        if found["removed_at"] and not removed:
+            raise ConflictError(
+                t(
+                    "people.is_removed",
+                    id=found["id"],
+                    name=found["name"],
+                    date=found["removed_at"][:10],
                 )
-            return found
+            )
+        return found
     matches = people_repo.active_people_named(conn, text) or people_repo.active_people_with_phone(
         conn, text
     )
@@ -196,12 +203,8 @@ def person(
 def course(conn: sqlite3.Connection, ref: str | int, field: str = "course") -> Row:
     """A course by id or exact name."""
     text = str(ref).strip()
-    course_id = number(text, field)
-    if course_id is not None:
-        found = course_repo.get_course(conn, course_id)
-        if found:
-            return found
-    found = course_repo.course_by_name(conn, text)
+    found = _by_id(course_repo.get_course, conn, text, field)
+    found = found or course_repo.course_by_name(conn, text)
     if found:
         return found
     raise NotFoundError(t("courses.not_found", ref=ref))
@@ -213,11 +216,9 @@ def term(conn: sqlite3.Connection, of_course: Row, ref: str | int, field: str = 
     found = course_repo.term_by_name(conn, of_course["id"], text)
     if found:
         return found
-    term_id = number(text, field)
-    if term_id is not None:
-        found = course_repo.get_term(conn, term_id)
-        if found and found["course_id"] == of_course["id"]:
-            return found
+    found = _by_id(course_repo.get_term, conn, text, field)
+    if found and found["course_id"] == of_course["id"]:
+        return found
     names = ", ".join(row["name"] for row in course_repo.terms_of(conn, of_course["id"]))
     raise NotFoundError(
         t(
@@ -231,8 +232,7 @@ def term(conn: sqlite3.Connection, of_course: Row, ref: str | int, field: str = 
 
 def course_class(conn: sqlite3.Connection, ref: str | int, field: str = "class") -> Row:
     """A class (one session of a course) by id."""
-    class_id = number(ref, field)
-    found = course_repo.get_class(conn, class_id) if class_id is not None else None
+    found = _by_id(course_repo.get_class, conn, ref, field)
     if found is None:
         raise NotFoundError(t("courses.class_not_found", ref=ref))
     return found
@@ -240,8 +240,7 @@ def course_class(conn: sqlite3.Connection, ref: str | int, field: str = "class")
 
 def activity(conn: sqlite3.Connection, ref: str | int, field: str = "activity") -> Row:
     """An activity by id."""
-    activity_id = number(ref, field)
-    found = activity_repo.get_activity(conn, activity_id) if activity_id is not None else None
+    found = _by_id(activity_repo.get_activity, conn, ref, field)
     if found is None:
         raise NotFoundError(t("activities.not_found", ref=ref))
     return found

@@ -121,6 +121,34 @@ def _finish(
     return updated
 
 
+def _step(
+    conn: sqlite3.Connection, ref: str | int, action: str, at: str | None
+) -> tuple[dict[str, Any], str, str]:
+    """The prologue of a move, inside its transaction: the work order, the state the move
+    leads to (refused if illegal from its state), and the time of the new step."""
+    issue = refs.work_order(conn, ref)
+    target = check_move(issue, action)
+    return issue, target, _step_time(conn, issue, at, action)
+
+
+def _noted_move(
+    conn: sqlite3.Connection,
+    ref: str,
+    action: str,
+    note: str | None,
+    at: str | None,
+    changes: Callable[[str], dict[str, Any]],
+    field: str = "--note",
+) -> dict[str, Any]:
+    """A move that records its (required) note and sets `changes(moment)`: resolve, reopen,
+    comment, cancel."""
+    text = _note(note, field=field, required=True)
+    with db.write(conn):
+        issue, target, moment = _step(conn, ref, action, at)
+        _record(conn, issue["id"], action, moment, note=text)
+        return _finish(conn, issue, target, changes(moment))
+
+
 # --- adding -------------------------------------------------------------------------------
 
 
@@ -229,9 +257,7 @@ def dispatch_issue(
     if not unit_refs:
         raise InvalidInputError(t("issues.no_units"))
     with db.write(conn):
-        issue = refs.work_order(conn, ref)
-        target = check_move(issue, "dispatch")
-        moment = _step_time(conn, issue, at, "dispatch")
+        issue, target, moment = _step(conn, ref, "dispatch", at)
         units = list({unit["id"]: unit for unit in (_unit(conn, r) for r in unit_refs)}.values())
         for unit in units:
             held = repo.department(conn, issue["id"], unit["id"])
@@ -305,9 +331,7 @@ def transfer_issue(
     """
     text = _note(note, required=True)
     with db.write(conn):
-        issue = refs.work_order(conn, ref)
-        target = check_move(issue, "transfer")
-        moment = _step_time(conn, issue, at, "transfer")
+        issue, target, moment = _step(conn, ref, "transfer", at)
         receiver = _unit(conn, to_ref)
         holders = _holders(conn, issue["id"])
         giver: dict[str, Any] | None = None
@@ -358,13 +382,7 @@ def resolve_issue(
     conn: sqlite3.Connection, ref: str, note: str | None, at: str | None = None
 ) -> dict[str, Any]:
     """Solved by consultation (协商解决): the order counts as handled from now on."""
-    text = _note(note, required=True)
-    with db.write(conn):
-        issue = refs.work_order(conn, ref)
-        target = check_move(issue, "resolve")
-        moment = _step_time(conn, issue, at, "resolve")
-        _record(conn, issue["id"], "resolve", moment, note=text)
-        return _finish(conn, issue, target, {"resolved_at": moment})
+    return _noted_move(conn, ref, "resolve", note, at, lambda moment: {"resolved_at": moment})
 
 
 def close_issue(
@@ -377,9 +395,7 @@ def close_issue(
     """The follow-up call (回访) on a resolved order, with the reporter's satisfaction."""
     verdict = parse_choice(SATISFACTION, satisfaction, "--satisfaction", ALIASES["SATISFACTION"])
     with db.write(conn):
-        issue = refs.work_order(conn, ref)
-        target = check_move(issue, "close")
-        moment = _step_time(conn, issue, at, "close")
+        issue, target, moment = _step(conn, ref, "close", at)
         _record(conn, issue["id"], "close", moment, satisfaction=verdict, note=_note(note))
         return _finish(conn, issue, target, {"closed_at": moment, "satisfaction": verdict})
 
@@ -388,27 +404,15 @@ def reopen_issue(
     conn: sqlite3.Connection, ref: str, note: str | None, at: str | None = None
 ) -> dict[str, Any]:
     """Back to work: clears resolved_at, closed_at and satisfaction (events keep them)."""
-    text = _note(note, required=True)
-    with db.write(conn):
-        issue = refs.work_order(conn, ref)
-        target = check_move(issue, "reopen")
-        moment = _step_time(conn, issue, at, "reopen")
-        _record(conn, issue["id"], "reopen", moment, note=text)
-        changes = {"resolved_at": None, "closed_at": None, "satisfaction": None}
-        return _finish(conn, issue, target, changes)
+    cleared = {"resolved_at": None, "closed_at": None, "satisfaction": None}
+    return _noted_move(conn, ref, "reopen", note, at, lambda moment: cleared)
 
 
 def comment_issue(
     conn: sqlite3.Connection, ref: str, text: str, at: str | None = None
 ) -> dict[str, Any]:
     """A remark on the timeline; allowed in every state, changes nothing else."""
-    note = _note(text, field="TEXT", required=True)
-    with db.write(conn):
-        issue = refs.work_order(conn, ref)
-        target = check_move(issue, "comment")
-        moment = _step_time(conn, issue, at, "comment")
-        _record(conn, issue["id"], "comment", moment, note=note)
-        return _finish(conn, issue, target, {})
+    return _noted_move(conn, ref, "comment", text, at, lambda moment: {}, field="TEXT")
 
 
 def assign_issue(
@@ -421,9 +425,7 @@ def assign_issue(
     """A person of the grids' "N" forces helps on an unfinished work order: an `assign`
     event naming them; like a comment it changes no state and may be back-dated."""
     with db.write(conn):
-        issue = refs.work_order(conn, ref)
-        target = check_move(issue, "assign")
-        moment = _step_time(conn, issue, at, "assign")
+        issue, target, moment = _step(conn, ref, "assign", at)
         person = refs.person(conn, person_ref, field="--person")
         if repo.is_assigned(conn, issue["id"], person["id"]):
             raise ConflictError(
@@ -451,13 +453,7 @@ def cancel_issue(
     conn: sqlite3.Connection, ref: str, note: str | None, at: str | None = None
 ) -> dict[str, Any]:
     """Cancel a duplicate, or a matter that is not ours; final."""
-    text = _note(note, required=True)
-    with db.write(conn):
-        issue = refs.work_order(conn, ref)
-        target = check_move(issue, "cancel")
-        moment = _step_time(conn, issue, at, "cancel")
-        _record(conn, issue["id"], "cancel", moment, note=text)
-        return _finish(conn, issue, target, {"cancelled_at": moment})
+    return _noted_move(conn, ref, "cancel", note, at, lambda moment: {"cancelled_at": moment})
 
 
 # --- deadlines ----------------------------------------------------------------------------
