@@ -46,9 +46,14 @@ class Cli:
         self.runner = CliRunner()
 
     def __call__(
-        self, *args: str, lang: str = "en", input: str | None = None, db: Path | None = None
+        self,
+        *args: str,
+        lang: str = "en",
+        input: str | None = None,
+        db: Path | None = None,
+        columns: int = 200,
     ) -> Result:
-        env = {"COLUMNS": "200", "BEIWEN_LANG": lang, "NO_COLOR": "1", "TERM": "dumb"}
+        env = {"COLUMNS": str(columns), "BEIWEN_LANG": lang, "NO_COLOR": "1", "TERM": "dumb"}
         result = self.runner.invoke(
             COMMAND,
             ["--db", str(db or self.db), *args],

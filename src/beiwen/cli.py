@@ -98,7 +98,7 @@ class BeiwenGroup(TyperGroup):
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         # The language is known before any help or usage error is written: --lang anywhere
         # on the line, else $BEIWEN_LANG, else the locale.
-        lang, args = _lang_option(args)
+        lang, args = _root_options_first(args)
         set_language(detect_language(lang))
         bad = _undecodable_argument(args)
         if bad is not None:
@@ -155,6 +155,7 @@ def root(
         str | None,
         typer.Option("--lang"),
     ] = None,
+    wide: Annotated[bool, typer.Option("--wide")] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=version_callback, is_eager=True),
@@ -163,6 +164,10 @@ def root(
     if lang is not None and lang.strip().lower() not in ("zh", "en"):
         raise typer.BadParameter(t("usage.bad_lang"), param_hint="--lang")
     set_language(detect_language(lang))
+    if wide:
+        from beiwen import render
+
+        render.WIDE = True
     if db is None:
         from beiwen.db import default_path
 
@@ -323,20 +328,33 @@ def _silence_stdout() -> None:
         pass
 
 
-def _lang_option(args: list[str]) -> tuple[str | None, list[str]]:
-    """The value of --lang wherever it stands on the line, and the line with it moved to
-    the front (it is a root option: `beiwen issue add --lang zh -h` means `beiwen --lang zh
-    issue add -h`)."""
-    for index, arg in enumerate(args):
+def _root_options_first(args: list[str]) -> tuple[str | None, list[str]]:
+    """The value of --lang, and the line with --lang and --wide moved to the front, wherever
+    they stand: they are root options, so `beiwen issue list --wide --lang zh` means
+    `beiwen --lang zh --wide issue list`."""
+    lang: str | None = None
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
         if arg == "--":
+            rest += args[index:]
             break
-        if arg == "--lang" and index + 1 < len(args):
-            value = args[index + 1]
-            return value, ["--lang", value, *args[:index], *args[index + 2 :]]
-        if arg.startswith("--lang="):
-            value = arg.split("=", 1)[1]
-            return value, ["--lang", value, *args[:index], *args[index + 1 :]]
-    return None, args
+        if arg == "--lang" and index + 1 < len(args) and lang is None:
+            lang = args[index + 1]
+            front += ["--lang", lang]
+            index += 2
+            continue
+        if arg.startswith("--lang=") and lang is None:
+            lang = arg.split("=", 1)[1]
+            front += ["--lang", lang]
+        elif arg == "--wide" and "--wide" not in front:
+            front.append("--wide")
+        else:
+            rest.append(arg)
+        index += 1
+    return lang, [*front, *rest]
 
 
 def _undecodable_argument(args: list[str]) -> int | None:

@@ -30,12 +30,37 @@ FORMATS = ("table", "json", "csv")
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its data key, its (English, Chinese) heading, and how a table shows it."""
+    """One column: its data key, its (English, Chinese) heading, and how a table shows it.
+
+    `rank` orders the columns by importance for a narrow screen (1 first; columns without
+    one follow in their order); `wrap=False` keeps a value on one line, whole (numbers,
+    times, codes, phones): it is never cut, so such a column is dropped before it is cut.
+    """
 
     key: str
     heading: tuple[str, str]
     display: Callable[[Any], str] | None = None
     justify: str = "left"
+    rank: int | None = None
+    wrap: bool | None = None  # None: wrap unless right-justified (a number)
+
+    def wraps(self, values: Sequence[str]) -> bool:
+        """Whether the column's values may be wrapped: text yes; numbers, and values that are
+        one or two short ASCII words (times, dates, codes, phones, ID numbers) no."""
+        if self.wrap is not None:
+            return self.wrap
+        if self.justify == "right":
+            return False
+        return not all(_UNBREAKABLE.fullmatch(value) for value in values if value)
+
+
+_UNBREAKABLE = re.compile(r"[\x21-\x7e]{1,24}(?: [\x21-\x7e]{1,8})?")
+# Set by the root's --wide (every column, whatever the screen's width).
+WIDE = False
+# The narrowest a wrapping column may become before it is dropped instead, in cells.
+MIN_WRAP_WIDTH = 8
+# Below this many columns a table is no longer a table: one record per block instead.
+MIN_TABLE_COLUMNS = 3
 
 
 def check_format(value: str, choices: Sequence[str] = FORMATS) -> str:
@@ -48,7 +73,9 @@ def check_format(value: str, choices: Sequence[str] = FORMATS) -> str:
 def stdout_console() -> Console:
     from rich.console import Console
 
-    return Console(file=sys.stdout, emoji=False, highlight=False, soft_wrap=False)
+    # --wide: every column at its natural width, however wide the lines (for `less -S`).
+    width = 100_000 if WIDE else None
+    return Console(file=sys.stdout, emoji=False, highlight=False, soft_wrap=False, width=width)
 
 
 def stderr_console() -> Console:
@@ -57,11 +84,22 @@ def stderr_console() -> Console:
     return Console(file=sys.stderr, emoji=False, highlight=False)
 
 
+_STORED_TIME = re.compile(
+    r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)"
+)
+
+
 def cell(value: Any) -> str:
+    """A value as a table or record shows it: a stored time (ISO 8601, Beijing time) as
+    `2024-08-03 09:30`; JSON keeps the stored form."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return t("render.yes") if value else ""
+    if isinstance(value, str) and len(value) >= 16 and value[10:11] == "T":
+        found = _STORED_TIME.fullmatch(value)
+        if found:
+            return f"{found[1]} {found[2]}"
     return str(value)
 
 
@@ -90,38 +128,121 @@ def text(value: Any, style: str = "") -> Text:
     return Text(printable(value if isinstance(value, str) else cell(value)), style=style)
 
 
+def shown_value(column: Column, row: dict[str, Any]) -> str:
+    value = row.get(column.key)
+    return column.display(value) if column.display else cell(value)
+
+
 def build_table(
     rows: Iterable[dict[str, Any]],
     columns: Sequence[Column],
     title: str | None = None,
     footer: dict[str, Any] | None = None,
-) -> Table:
+    width: int | None = None,
+) -> RenderableType:
+    """The rows as a table that fits `width` (the screen's, by default).
+
+    The least important columns are left out until the rest fit with none cut (wrapping
+    text, whole numbers and times); `--wide` keeps them all. When not even the most
+    important few fit, each row is shown as a block of `heading：value` lines instead.
+    """
     from rich.table import Table
 
+    rows = list(rows)
+    cells = [[printable(shown_value(column, row)) for column in columns] for row in rows]
+    if width is None:
+        width = stdout_console().width
+    wraps = [column.wraps([row[i] for row in cells]) for i, column in enumerate(columns)]
+    kept = list(range(len(columns))) if WIDE else _fitting(columns, cells, wraps, footer, width)
+    if len(kept) < min(MIN_TABLE_COLUMNS, len(columns)):
+        return _blocks(columns, cells, title)
     table = Table(
         title=text(title) if title is not None else None,
         show_footer=footer is not None,
         title_justify="left",
     )
-    for column in columns:
+    for index in kept:
+        column = columns[index]
         footer_text = cell(footer.get(column.key)) if footer else ""
+        natural = _natural_width(column, [row[index] for row in cells], footer_text)
         table.add_column(
             text(label(column.heading)),
             justify=column.justify,  # type: ignore[arg-type]
             footer=text(footer_text),
+            no_wrap=not wraps[index],
+            min_width=None if wraps[index] else natural,
+            overflow="fold",
         )
-    for row in rows:
-        table.add_row(
-            *(
-                text(
-                    column.display(row.get(column.key))
-                    if column.display
-                    else cell(row.get(column.key))
-                )
-                for column in columns
-            )
-        )
+    for row in cells:
+        table.add_row(*(text(row[index]) for index in kept))
     return table
+
+
+def _natural_width(column: Column, values: Sequence[str], footer: str = "") -> int:
+    from rich.cells import cell_len
+
+    longest = max((cell_len(line) for value in values for line in value.split("\n")), default=0)
+    return max(longest, cell_len(label(column.heading)), cell_len(footer))
+
+
+def _fitting(
+    columns: Sequence[Column],
+    cells: Sequence[Sequence[str]],
+    wraps: Sequence[bool],
+    footer: dict[str, Any] | None,
+    width: int,
+) -> list[int]:
+    """The indexes of the columns to show, in their order: the most important that fit."""
+    from rich.cells import cell_len
+
+    def least(index: int) -> int:
+        column = columns[index]
+        natural = needed[index]
+        if not wraps[index]:
+            return natural
+        heading = max(cell_len(word) for word in label(column.heading).split() or [""])
+        return min(natural, max(MIN_WRAP_WIDTH, heading))
+
+    needed = [
+        _natural_width(
+            column,
+            [row[index] for row in cells],
+            cell(footer.get(column.key)) if footer else "",
+        )
+        for index, column in enumerate(columns)
+    ]
+
+    def importance(index: int) -> int:
+        rank = columns[index].rank
+        return rank if rank is not None else 100 + index
+
+    order = sorted(range(len(columns)), key=importance)
+    kept = list(order)
+    # A table's frame: one border at each side and between columns, one space of padding
+    # on each side of every cell.
+    while kept and 1 + sum(least(index) + 3 for index in kept) > width:
+        kept.pop()
+    return sorted(kept)
+
+
+def _blocks(
+    columns: Sequence[Column], cells: Sequence[Sequence[str]], title: str | None
+) -> RenderableType:
+    """One block of `heading：value` lines per row, for a screen too narrow for a table."""
+    from rich.console import Group
+    from rich.text import Text
+
+    colon = t("help.word.colon")
+    parts: list[Any] = [text(title, style="bold")] if title else []
+    for number, row in enumerate(cells):
+        if number or title:
+            parts.append(Text(""))
+        for column, value in zip(columns, row, strict=True):
+            if value:
+                line = Text(f"{label(column.heading)}{colon}", style="bold")
+                line.append(value)
+                parts.append(line)
+    return Group(*parts)
 
 
 def to_json(data: Any) -> str:

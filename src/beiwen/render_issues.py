@@ -58,15 +58,16 @@ def list_columns() -> list[Column]:
     from beiwen.render import cell
 
     return [
-        Column("id", H_ID, justify="right"),
-        Column("reported_at", H_REPORTED, local),
-        Column("category", H_CATEGORY, partial(display, ISSUE_CATEGORIES)),
-        Column("grid", H_GRID, justify="right"),
-        Column("title", H_TITLE),
-        Column("status", H_STATUS, partial(display, ISSUE_STATUSES)),
-        Column("departments", H_DEPARTMENTS),
-        Column("due_at", H_DUE, local),
-        Column("overdue", H_OVERDUE, cell),
+        # rank: what a narrow screen keeps first (number, title, state, then the rest).
+        Column("id", H_ID, justify="right", rank=1),
+        Column("reported_at", H_REPORTED, local, rank=6),
+        Column("category", H_CATEGORY, partial(display, ISSUE_CATEGORIES), rank=4),
+        Column("grid", H_GRID, justify="right", rank=5),
+        Column("title", H_TITLE, rank=2),
+        Column("status", H_STATUS, partial(display, ISSUE_STATUSES), rank=3),
+        Column("departments", H_DEPARTMENTS, rank=7),
+        Column("due_at", H_DUE, local, rank=8),
+        Column("overdue", H_OVERDUE, cell, rank=9),
     ]
 
 

@@ -82,9 +82,9 @@ def _year_grid(year: str, entries: list[dict[str, Any]]) -> Table:
         show_header=False,
         show_lines=True,
     )
-    table.add_column(style="bold")
+    table.add_column(style="bold", no_wrap=True)
     for _ in range(3):
-        table.add_column()
+        table.add_column(overflow="fold")  # a long unit name wraps, never cut to "…"
     by_month = {entry["month"]: entry for entry in entries}
     for quarter in range(4):
         cells: list[RenderableType] = [Text(t("rotation.quarter", number=quarter + 1))]
