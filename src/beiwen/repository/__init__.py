@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping
 from typing import Any
 
 Row = dict[str, Any]
@@ -71,3 +72,9 @@ def update(
 def where_clause(conditions: list[str]) -> str:
     """`WHERE a AND b` of a list of conditions written in code, or nothing."""
     return f"WHERE {' AND '.join(conditions)}" if conditions else ""
+
+
+def conditions(tests: Mapping[str, str], params: Mapping[str, Any]) -> list[str]:
+    """The tests of the filters given: `tests` maps a parameter to the SQL (written in code,
+    with its `:name` placeholder) that applies when the parameter is neither None nor ''."""
+    return [test for name, test in tests.items() if params.get(name) not in (None, "")]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
-from beiwen.repository import Row, insert, one, rows, update, where_clause
+from beiwen.repository import Row, conditions, insert, one, rows, update, where_clause
 
 # Partners in the order they were given (rowid order of activity_partners).
 _SELECT = """
@@ -65,17 +64,9 @@ def list_activities(
     include_removed: bool = False,
 ) -> list[Row]:
     """Activities in date order; `start`/`end` are dates, the range is [start, end)."""
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if start:
-        where.append("a.date >= :start")
-        params["start"] = start
-    if end:
-        where.append("a.date < :end")
-        params["end"] = end
-    if kind:
-        where.append("a.kind = :kind")
-        params["kind"] = kind
+    params = {"start": start, "end": end, "kind": kind}
+    tests = {"start": "a.date >= :start", "end": "a.date < :end", "kind": "a.kind = :kind"}
+    where = conditions(tests, params)
     if not include_removed:
         where.append("a.removed_at IS NULL")
     clause = where_clause(where)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
-from beiwen.repository import Row, insert, one, rows, scalar, update, where_clause
+from beiwen.repository import Row, conditions, insert, one, rows, scalar, update, where_clause
 
 # A class as every reader sees it: the head count is the roster's size when the class has a
 # roster, else the number recorded by hand (NULL when nobody counted).
@@ -177,21 +176,14 @@ def list_classes(
     status: str | None = None,
 ) -> list[Row]:
     """Classes in time order; `start`/`end` are dates, the range is [start, end)."""
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if start:
-        where.append("starts_at >= :start")
-        params["start"] = start
-    if end:
-        where.append("starts_at < :end")
-        params["end"] = end
-    if course_id is not None:
-        where.append("course_id = :course")
-        params["course"] = course_id
-    if status:
-        where.append("status = :status")
-        params["status"] = status
-    clause = where_clause(where)
+    params = {"start": start, "end": end, "course": course_id, "status": status}
+    tests = {
+        "start": "starts_at >= :start",
+        "end": "starts_at < :end",
+        "course": "course_id = :course",
+        "status": "status = :status",
+    }
+    clause = where_clause(conditions(tests, params))
     return rows(conn, f"SELECT * FROM ({_CLASS_VIEW}) {clause} ORDER BY starts_at, id", params)
 
 

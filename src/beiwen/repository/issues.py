@@ -7,9 +7,8 @@ the current state and the key times so that lists and reports never replay event
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
-from beiwen.repository import Row, insert, one, rows, scalar, update, where_clause
+from beiwen.repository import Row, conditions, insert, one, rows, scalar, update, where_clause
 
 # Work orders that still need handling; the complement of handled (resolved, closed) and
 # cancelled. Overdue = one of these whose due time has passed.
@@ -192,46 +191,41 @@ def list_issues(
     `start`/`end` bound reported_at (end exclusive); `overdue_at` keeps the orders still
     to be handled whose due time is before that moment.
     """
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if status:
-        where.append("i.status = :status")
-        params["status"] = status
-    elif not include_cancelled:
-        where.append("i.status <> 'cancelled'")
-    if category:
-        where.append("i.category = :category")
-        params["category"] = category
-    if grid is not None:
-        where.append("i.grid = :grid")
-        params["grid"] = grid
-    if unit_id is not None:
-        where.append(
+    params = {
+        "status": status,
+        "category": category,
+        "grid": grid,
+        "unit": unit_id,
+        "start": start,
+        "end": end,
+        "overdue_at": overdue_at,
+        "search": search,
+    }
+    tests = {
+        "status": "i.status = :status",
+        "category": "i.category = :category",
+        "grid": "i.grid = :grid",
+        "unit": (
             "(i.unit_id = :unit OR EXISTS (SELECT 1 FROM issue_units x "
             "WHERE x.issue_id = i.id AND x.unit_id = :unit))"
-        )
-        params["unit"] = unit_id
-    if start:
-        where.append("i.reported_at >= :start")
-        params["start"] = start
-    if end:
-        where.append("i.reported_at < :end")
-        params["end"] = end
-    if overdue_at:
-        where.append(
+        ),
+        "start": "i.reported_at >= :start",
+        "end": "i.reported_at < :end",
+        "overdue_at": (
             f"i.status IN {ACTIVE_STATUSES!r} AND i.due_at IS NOT NULL AND i.due_at < :overdue_at"
-        )
-        params["overdue_at"] = overdue_at
-    if search:
+        ),
         # instr, not LIKE or FTS: no wildcards to escape, and two-character Chinese words match.
-        where.append(
+        "search": (
             "(instr(i.title, :search) OR instr(coalesce(i.description, ''), :search) "
             "OR instr(coalesce(i.reporter, ''), :search) "
             "OR instr(coalesce(u.name, ''), :search) "
             "OR EXISTS (SELECT 1 FROM issue_events s WHERE s.issue_id = i.id "
             "AND instr(coalesce(s.note, ''), :search)))"
-        )
-        params["search"] = search
+        ),
+    }
+    where = conditions(tests, params)
+    if not status and not include_cancelled:
+        where.append("i.status <> 'cancelled'")
     clause = where_clause(where)
     return rows(conn, f"{_SELECT} {clause} ORDER BY i.reported_at, i.id", params)
 

@@ -68,15 +68,24 @@ def active_person_by_name_phone(
     )
 
 
+def _of_people(person_ids: Iterable[int] | None) -> tuple[list[str], tuple[int, ...]]:
+    """The test `person_id IN (…)` with its parameters; none for everyone."""
+    if person_ids is None:
+        return [], ()
+    ids = tuple(person_ids)
+    return [f"person_id IN ({', '.join('?' * len(ids))})"], ids
+
+
 def serving_roles(conn: sqlite3.Connection, person_ids: Iterable[int] | None = None) -> list[Row]:
     """(person_id, role, grid, since) of every role being served, for some or all people."""
-    sql = "SELECT person_id, role, grid, since FROM person_roles WHERE until IS NULL"
-    params: tuple[Any, ...] = ()
-    if person_ids is not None:
-        ids = list(person_ids)
-        sql += f" AND person_id IN ({', '.join('?' * len(ids))})"
-        params = tuple(ids)
-    return rows(conn, sql + " ORDER BY person_id, role, coalesce(grid, 0)", params)
+    where, params = _of_people(person_ids)
+    clause = where_clause(["until IS NULL", *where])
+    return rows(
+        conn,
+        f"SELECT person_id, role, grid, since FROM person_roles {clause} "
+        "ORDER BY person_id, role, coalesce(grid, 0)",
+        params,
+    )
 
 
 def add_role(
@@ -99,13 +108,13 @@ def end_role(
 
 
 def skills_of(conn: sqlite3.Connection, person_ids: Iterable[int] | None = None) -> list[Row]:
-    sql = "SELECT person_id, skill FROM person_skills"
-    params: tuple[Any, ...] = ()
-    if person_ids is not None:
-        ids = list(person_ids)
-        sql += f" WHERE person_id IN ({', '.join('?' * len(ids))})"
-        params = tuple(ids)
-    return rows(conn, sql + " ORDER BY person_id, rowid", params)
+    where, params = _of_people(person_ids)
+    clause = where_clause(where)
+    return rows(
+        conn,
+        f"SELECT person_id, skill FROM person_skills {clause} ORDER BY person_id, rowid",
+        params,
+    )
 
 
 def add_skill(conn: sqlite3.Connection, person_id: int, skill: str) -> None:

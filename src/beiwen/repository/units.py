@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
-from beiwen.repository import Row, insert, one, rows, update, where_clause
+from beiwen.repository import Row, conditions, insert, one, rows, update, where_clause
 
 UNIT_FIELDS = ("code", "name", "kind", "category", "grid", "address", "contact", "phone", "opened")
 
@@ -50,26 +49,20 @@ def list_units(
     search: str | None = None,
     include_retired: bool = False,
 ) -> list[Row]:
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if kind:
-        where.append("kind = :kind")
-        params["kind"] = kind
-    if council:
-        where.append("council = 1")
-    if grid is not None:
-        where.append("grid = :grid")
-        params["grid"] = grid
-    if category:
-        where.append("category = :category")
-        params["category"] = category
-    if search:
+    params = {"kind": kind, "grid": grid, "category": category, "search": search}
+    tests = {
+        "kind": "kind = :kind",
+        "grid": "grid = :grid",
+        "category": "category = :category",
         # instr, not LIKE: no wildcards to escape, and two-character Chinese words match.
-        where.append(
+        "search": (
             "(instr(name, :search) OR instr(coalesce(address, ''), :search) "
             "OR instr(coalesce(contact, ''), :search) OR instr(coalesce(code, ''), :search))"
-        )
-        params["search"] = search
+        ),
+    }
+    where = conditions(tests, params)
+    if council:
+        where.append("council = 1")
     if not include_retired:
         where.append("retired_at IS NULL")
     clause = where_clause(where)

@@ -11,18 +11,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from beiwen import db
+from beiwen import db, parsing
 from beiwen.errors import ConflictError, InvalidInputError
 from beiwen.i18n import t
-from beiwen.parsing import (
-    FieldCheck,
-    iso,
-    now,
-    parse_credit_code,
-    parse_date,
-    parse_phone,
-    parse_yes_no,
-)
+from beiwen.parsing import FieldCheck, iso, now
 from beiwen.repository import units as repo
 from beiwen.services import refs
 from beiwen.services.importing import ImportSpec, ImportSummary, RowOutcome, run_import
@@ -56,7 +48,7 @@ EXPORT_COLUMNS = (
 # How each field of a unit is read; imports call these for every cell, so they are plain
 # module-level functions rather than closures built per row.
 _FIELD_PARSERS: tuple[tuple[str, Callable[[str, Mapping[int, str]], Any]], ...] = (
-    ("code", lambda v, _: parse_credit_code(v, "code")),
+    ("code", lambda v, _: parsing.parse_credit_code(v, "code")),
     ("name", lambda v, _: v),
     ("kind", lambda v, _: parse_choice(UNIT_KINDS, v, "kind", ALIASES["UNIT_KINDS"])),
     (
@@ -68,9 +60,9 @@ _FIELD_PARSERS: tuple[tuple[str, Callable[[str, Mapping[int, str]], Any]], ...] 
     ("grid", lambda v, grids: refs.grid_number(v, grids)),
     ("address", lambda v, _: v),
     ("contact", lambda v, _: v),
-    ("phone", lambda v, _: parse_phone(v, "phone")),
-    ("opened", lambda v, _: parse_date(v, "opened").isoformat()),
-    ("council", lambda v, _: parse_yes_no(v, "council")),
+    ("phone", lambda v, _: parsing.parse_phone(v, "phone")),
+    ("opened", lambda v, _: parsing.parse_date(v, "opened").isoformat()),
+    ("council", lambda v, _: parsing.parse_yes_no(v, "council")),
 )
 
 
