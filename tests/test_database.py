@@ -407,7 +407,7 @@ def test_check_reports_a_broken_reference_and_exits_1(ready: Cli) -> None:
     assert ready.fails("db", "check", lang="zh").stderr == (
         "错误：数据库有 1 个问题；请运行：beiwen doctor（它会说明如何修复，"
         "或用 beiwen db restore 备份.db 从备份恢复）\n"
-        "外键：units 表第 7 行引用的 grids 不存在\n"
+        "外键：单位表第 7 行引用的网格不存在\n"
     )
 
 

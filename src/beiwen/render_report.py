@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from beiwen import vocab
-from beiwen.i18n import label, t
-from beiwen.render import neutralise, printable
+from beiwen.i18n import label, language, t
+from beiwen.render import Column, neutralise, printable
 
 H_METRIC = ("Figure", "指标")
 H_VALUE = ("Value", "数值")
@@ -42,17 +42,9 @@ H_HELPED = ("Enterprises helped", "解决难题企业")
 H_PARTICIPANTS = ("Participants", "参与人数")
 H_TOTAL = ("Total", "合计")
 
-ISSUE_METRICS: list[tuple[str, tuple[str, str]]] = [
-    ("collected", ("Collected", "收集问题")),
-    ("handled", ("Handled", "已处理")),
-    ("handling_rate", ("Handling rate", "问题处理率")),
-    ("open", ("Still open at period end", "期末未办结")),
-    ("overdue", ("Overdue at period end", "期末超期")),
-    ("on_time_rate", ("On-time rate", "按时办结率")),
-    ("median_response_hours", ("Median hours to first response", "首次响应时长中位数（小时）")),
-    ("median_resolution_hours", ("Median hours to resolution", "办结时长中位数（小时）")),
-    ("satisfaction_rate", ("Satisfaction rate", "回访满意率")),
-]
+# The figures in the order the report shows them, named by the one table of the report's
+# figures (vocab.REPORT_METRICS: the names `--explain` accepts as well).
+ISSUE_METRICS: list[tuple[str, tuple[str, str]]] = list(vocab.REPORT_METRICS.items())
 
 
 def fraction(numerator: int, denominator: int) -> str:
@@ -80,7 +72,7 @@ def change_text(issues: dict[str, Any], previous: dict[str, Any], key: str) -> s
         return "-"
     delta = now_value - before
     if key.endswith("_rate"):
-        return f"{delta * 100:+.1f} pt"
+        return f"{delta * 100:+.1f}{label((' pt', ' 个百分点'))}"
     if isinstance(delta, float):
         return f"{delta:+.1f}"
     return f"{delta:+d}"
@@ -131,6 +123,23 @@ def _category_label(key: str) -> str:
 
 def _grid_label(key: str) -> str:
     return t("report.none_grid") if key == "none" else key
+
+
+def _explain_grid(value: int | None) -> str:
+    return t("report.none_grid") if value is None else str(value)
+
+
+# `report --explain`: the work orders behind a figure, categories and grids by their labels
+# in the language in use (CSV keeps the stored keys, as every CSV of `emit` does).
+EXPLAIN_COLUMNS = [
+    Column("id", ("No.", "工单号"), justify="right"),
+    Column("title", ("Title", "标题")),
+    Column("category", H_CATEGORY, _category_label),
+    Column("grid", H_GRID, _explain_grid, justify="right"),
+    Column("reported_at", ("Reported", "上报时间"), lambda v: (v or "")[:16].replace("T", " ")),
+    Column("in_numerator", ("Numerator", "计入分子"), lambda v: "1" if v else ""),
+    Column("in_denominator", ("Denominator", "计入分母"), lambda v: "1" if v else ""),
+]
 
 
 def _breakdown(heading: str, first: tuple[str, str], data: dict[str, Any], name: Any) -> Section:
@@ -294,27 +303,86 @@ def report_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+def flatten(data: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """The report as (key path, value) pairs: (`issues`, `by_category`, `vendor`, `collected`)."""
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from flatten(value, f"{prefix}.{key}" if prefix else str(key))
+            yield from flatten(value, (*path, str(key)))
     elif isinstance(data, list) and data and isinstance(data[0], dict):
         for item in data:
             name = item.get("month") or item.get("id")
             yield from flatten(
-                {k: v for k, v in item.items() if k not in ("month", "id")}, f"{prefix}.{name}"
+                {k: v for k, v in item.items() if k not in ("month", "id")}, (*path, str(name))
             )
     elif isinstance(data, list):
-        yield prefix, "/".join(str(v) for v in data)
+        yield path, "/".join(str(v) for v in data)
     else:
-        yield prefix, data
+        yield path, data
+
+
+# The names of the report's keys in the Chinese CSV, where no English word is left: the
+# figures by their report names, categories and kinds by their labels, names from the data
+# (courses, months, units) as they are.
+CSV_NAMES: dict[str, tuple[str, str]] = {
+    "period": ("period", "时间段"),
+    "label": ("label", "名称"),
+    "start": ("start", "开始日期"),
+    "end": ("end", "结束日期（不含）"),
+    "rotation": ("rotation", "轮值"),
+    "units": ("units", "轮值单位"),
+    "months": ("months", "各月"),
+    "issues": ("issues", "问题工单"),
+    **vocab.REPORT_METRICS,
+    "by_category": ("by_category", "分类"),
+    "by_grid": ("by_grid", "分网格"),
+    "fractions": ("fractions", "分子/分母"),
+    "courses": ("courses", "公益课程"),
+    "classes": ("classes", "堂数"),
+    "attendance": ("attendance", "参与人次"),
+    "by_course": ("by_course", "各课程"),
+    "activities": ("activities", "活动与服务"),
+    "count": ("count", "次数"),
+    "by_kind": ("by_kind", "各类型"),
+    "enterprises_served": ("enterprises_served", "服务企业"),
+    "enterprises_helped": ("enterprises_helped", "解决难题企业"),
+    "participants": ("participants", "参与人数"),
+    "monthly": ("monthly", "各月工单"),
+    "previous": ("previous", "上期"),
+    "generated_at": ("generated_at", "生成时间"),
+}
+# Keys below these are names from the data or vocabularies, not the report's own words.
+_CSV_CHILDREN: dict[str, Callable[[str], str]] = {
+    "by_category": _category_label,
+    "by_kind": lambda key: vocab.display(vocab.ACTIVITY_KINDS, key),
+    "by_grid": lambda key: t("report.none_grid") if key == "none" else t("report.grid", grid=key),
+    "by_course": str,
+    "months": str,
+    "monthly": str,
+}
+
+
+def _csv_name(path: tuple[str, ...]) -> str:
+    """A flattened key in the language in use: as it is in English, in Chinese its parts by
+    their names (`问题工单·分类·游摊占道·收集问题`)."""
+    if language() == "en":
+        return ".".join(path)
+    names = []
+    for index, part in enumerate(path):
+        parent = path[index - 1] if index else None
+        if parent in _CSV_CHILDREN:
+            names.append(_CSV_CHILDREN[parent](part))
+        else:
+            names.append(label(CSV_NAMES[part]) if part in CSV_NAMES else part)
+    return "·".join(names)
 
 
 def report_csv(report: dict[str, Any]) -> str:
+    """The report as `metric,value` rows: keys in English (`issues.handling_rate`), names in
+    Chinese (`问题工单·问题处理率`); values as in the JSON."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["metric", "value"])
-    for key, value in flatten({k: v for k, v in report.items() if k != "generated_at"}):
-        writer.writerow([neutralise(key), "" if value is None else neutralise(value)])
+    writer.writerow([label(("metric", "指标")), label(("value", "数值"))])
+    for path, value in flatten({k: v for k, v in report.items() if k != "generated_at"}):
+        writer.writerow([neutralise(_csv_name(path)), "" if value is None else neutralise(value)])
     return buffer.getvalue()

@@ -305,3 +305,103 @@ CLASS_STATUSES: Vocabulary = {
     "held": ("held", "已开课"),
     "cancelled": ("cancelled", "已取消"),
 }
+
+
+# The report's figures (`beiwen report`, `--explain`): key, English and Chinese name as the
+# report prints them; `--explain` accepts any of them or an alias below.
+REPORT_METRICS: Vocabulary = {
+    "collected": ("Collected", "收集问题"),
+    "handled": ("Handled", "已处理"),
+    "handling_rate": ("Handling rate", "问题处理率"),
+    "open": ("Still open at period end", "期末未办结"),
+    "overdue": ("Overdue at period end", "期末超期"),
+    "on_time_rate": ("On-time rate", "按时办结率"),
+    "median_response_hours": ("Median hours to first response", "首次响应时长中位数（小时）"),
+    "median_resolution_hours": ("Median hours to resolution", "办结时长中位数（小时）"),
+    "satisfaction_rate": ("Satisfaction rate", "回访满意率"),
+}
+ALIASES["REPORT_METRICS"] = {
+    "收集": "collected",
+    "收集数": "collected",
+    "问题数": "collected",
+    "工单数": "collected",
+    "受理": "collected",
+    "处理": "handled",
+    "处理数": "handled",
+    "办结": "handled",
+    "已办结": "handled",
+    "办结数": "handled",
+    "resolved": "handled",
+    "处理率": "handling_rate",
+    "办结率": "handling_rate",
+    "handling": "handling_rate",
+    "未办结": "open",
+    "未结": "open",
+    "在办": "open",
+    "积压": "open",
+    "still_open": "open",
+    "backlog": "open",
+    "逾期": "overdue",
+    "超期": "overdue",
+    "逾期数": "overdue",
+    "超期数": "overdue",
+    "期末逾期": "overdue",
+    "late": "overdue",
+    "按时率": "on_time_rate",
+    "及时率": "on_time_rate",
+    "按期办结率": "on_time_rate",
+    "办结及时率": "on_time_rate",
+    "on_time": "on_time_rate",
+    "满意率": "satisfaction_rate",
+    "满意度": "satisfaction_rate",
+    "回访满意度": "satisfaction_rate",
+    "satisfaction": "satisfaction_rate",
+    "响应时长": "median_response_hours",
+    "首次响应": "median_response_hours",
+    "首次响应时长": "median_response_hours",
+    "响应时间": "median_response_hours",
+    "response": "median_response_hours",
+    "response_hours": "median_response_hours",
+    "办结时长": "median_resolution_hours",
+    "处理时长": "median_resolution_hours",
+    "解决时长": "median_resolution_hours",
+    "resolution": "median_resolution_hours",
+    "resolution_hours": "median_resolution_hours",
+}
+
+# Every table of data/schema.sql, as `db check`, `db restore` and doctor name it: in English by
+# its own name (what sqlite3 shows), in Chinese by what it holds. Internal tables (`_…`) are
+# not listed: they are never shown.
+TABLES: Vocabulary = {
+    "grids": ("grids", "网格"),
+    "units": ("units", "单位"),
+    "rotation": ("rotation", "轮值安排"),
+    "rotation_history": ("rotation_history", "轮值变更记录"),
+    "people": ("people", "人员"),
+    "person_roles": ("person_roles", "人员角色"),
+    "person_skills": ("person_skills", "人员技能"),
+    "issue_deadlines": ("issue_deadlines", "工单办理时限"),
+    "issues": ("issues", "工单"),
+    "issue_units": ("issue_units", "工单承办单位"),
+    "issue_events": ("issue_events", "工单办理记录"),
+    "courses": ("courses", "课程"),
+    "course_terms": ("course_terms", "课程期次"),
+    "course_classes": ("course_classes", "课堂"),
+    "class_attendees": ("class_attendees", "课堂学员"),
+    "activities": ("activities", "活动"),
+    "activity_partners": ("activity_partners", "活动合作单位"),
+}
+
+# The parts `init --demo` loads, as its summary names them (services/demo.py DEMO_STEPS names
+# them in English, `council units`; the key is that name with `_` for spaces).
+DEMO_PARTS: Vocabulary = {
+    "grids": ("grids", "网格"),
+    "council_units": ("council units", "联席会成员单位"),
+    "merchants": ("merchants", "商户"),
+    "rotation_months": ("rotation months", "轮值月份"),
+    "work_orders": ("work orders", "工单"),
+    "people": ("people", "人员"),
+    "courses": ("courses", "课程"),
+    "course_classes": ("course classes", "课堂"),
+    "activities": ("activities", "活动"),
+}

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from beiwen.commands import connect, state
-from beiwen.i18n import t
+from beiwen.i18n import label, t
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -33,9 +33,13 @@ def init(
     state(ctx).connection = conn
     if demo:
         from beiwen.services.demo import load_demo
+        from beiwen.vocab import DEMO_PARTS
 
         loaded = load_demo(conn, path)
-        summary = ", ".join(f"{name} {count}" for name, count in loaded.items())
+        parts = {name: DEMO_PARTS.get(name.replace(" ", "_"), (name, name)) for name in loaded}
+        summary = label((", ", "，")).join(
+            f"{label(parts[name])} {count}" for name, count in loaded.items()
+        )
         sys.stderr.write(t("db.demo_loaded", summary=summary) + "\n")
     sys.stderr.write(t("db.initialised", path=path) + "\n")
 
@@ -73,9 +77,7 @@ def db_restore(
 
     path = state(ctx).db_path
     result = restore_database(path, backup)
-    counts = ", ".join(
-        f"{name} {count}" for name, count in result.counts.items() if not name.startswith("_")
-    )
+    counts = _counts(result.counts)
     sys.stderr.write(t("db.restored", path=path, backup=backup, counts=counts) + "\n")
     if result.kept_as is not None:
         sys.stderr.write(t("db.restore_kept", kept=result.kept_as) + "\n")
@@ -90,7 +92,14 @@ def db_check(ctx: typer.Context) -> None:
     result = check_database(connect(ctx))
     if result.problems:
         raise BeiwenError(t("db.check_failed", count=len(result.problems)), details=result.problems)
-    counts = ", ".join(
-        f"{name} {count}" for name, count in result.tables.items() if not name.startswith("_")
+    sys.stdout.write(t("db.check_ok", counts=_counts(result.tables)) + "\n")
+
+
+def _counts(counts: dict[str, int]) -> str:
+    """`units 1438, issues 77` (`单位 1438，工单 77`): each table by its label, the internal
+    ones (`_sqlite_migrations`) left out."""
+    from beiwen.services.database import table_label
+
+    return label((", ", "，")).join(
+        f"{table_label(name)} {count}" for name, count in counts.items() if not name.startswith("_")
     )
-    sys.stdout.write(t("db.check_ok", counts=counts) + "\n")

@@ -69,8 +69,9 @@ def report(
 
 
 def _explain(conn: Any, period: Any, metric: str, fmt: str, output: Path | None) -> None:
-    from beiwen.render import Column, check_format, emit, to_json
-    from beiwen.services.report import explain
+    from beiwen.render import check_format, emit, to_json
+    from beiwen.render_report import EXPLAIN_COLUMNS
+    from beiwen.services.report import explain, metric_name
 
     fmt = check_format(fmt, ("table", "json", "csv"))
     result = explain(conn, period, metric)
@@ -80,25 +81,11 @@ def _explain(conn: Any, period: Any, metric: str, fmt: str, output: Path | None)
     sys.stderr.write(
         t(
             "report.explain_title",
-            metric=metric,
+            metric=metric_name(result["metric"]),
             label=period.label,
             numerator=result["numerator"],
             denominator="-" if result["denominator"] is None else result["denominator"],
         )
         + "\n"
     )
-    emit(
-        result["issues"],
-        fmt,
-        [
-            Column("id", ("No.", "工单号"), justify="right"),
-            Column("title", ("Title", "标题")),
-            Column("category", ("Category", "类别")),
-            Column("grid", ("Grid", "网格"), justify="right"),
-            Column(
-                "reported_at", ("Reported", "上报时间"), lambda v: (v or "")[:16].replace("T", " ")
-            ),
-            Column("in_numerator", ("Numerator", "计入分子"), lambda v: "1" if v else ""),
-            Column("in_denominator", ("Denominator", "计入分母"), lambda v: "1" if v else ""),
-        ],
-    )
+    emit(result["issues"], fmt, EXPLAIN_COLUMNS)

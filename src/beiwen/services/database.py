@@ -12,6 +12,7 @@ from beiwen import db
 from beiwen.errors import BeiwenError, ConflictError
 from beiwen.i18n import t
 from beiwen.repository import database as repo
+from beiwen.vocab import TABLES, display
 
 
 def init_database(path: Path) -> sqlite3.Connection:
@@ -56,10 +57,7 @@ def restore_database(path: Path, backup: Path, *, now: datetime | None = None) -
         raise ConflictError(t("db.restore_same", path=backup))
     source = db.open_read_only(backup)
     try:
-        problems = repo.integrity_problems(source) + [
-            t("db.check_foreign_key", table=table, rowid=rowid, parent=parent)
-            for table, rowid, parent in repo.foreign_key_problems(source)
-        ]
+        problems = repo.integrity_problems(source) + foreign_key_messages(source)
         if problems:
             raise BeiwenError(t("db.restore_damaged", path=backup, detail=problems[0]))
         check_target(path)  # the database's own name: a link or a device is refused here too
@@ -77,11 +75,22 @@ class CheckResult:
 
 def check_database(conn: sqlite3.Connection) -> CheckResult:
     problems = [t("db.check_integrity", detail=detail) for detail in repo.integrity_problems(conn)]
-    problems += [
-        t("db.check_foreign_key", table=table, rowid=rowid, parent=parent)
+    problems += foreign_key_messages(conn)
+    return CheckResult(problems=problems, tables=repo.table_counts(conn))
+
+
+def table_label(name: str) -> str:
+    """A table as messages name it: `units` in English, 单位 in Chinese (vocab.TABLES); a
+    table beiwen does not know by its own name."""
+    return display(TABLES, name)
+
+
+def foreign_key_messages(conn: sqlite3.Connection) -> list[str]:
+    """One line per broken reference, the tables by their labels."""
+    return [
+        t("db.check_foreign_key", table=table_label(table), rowid=rowid, parent=table_label(parent))
         for table, rowid, parent in repo.foreign_key_problems(conn)
     ]
-    return CheckResult(problems=problems, tables=repo.table_counts(conn))
 
 
 def file_mode(path: Path) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from beiwen.db import Connection
 from beiwen.errors import BeiwenError
-from beiwen.i18n import t
+from beiwen.i18n import label, t
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # SQLite folds the log back at 1,000 pages (4 MB) while processes run and removes it when the
@@ -137,7 +137,8 @@ def _content_problems(conn: sqlite3.Connection, path: Path, found: Diagnosis) ->
     checked = check_database(conn)
     fix = t("doctor.restore_fix")
     # integrity_check puts "*** in database main ***" on a line of its own: keep one line each.
-    problems += [f"{' '.join(line.split())}; {fix}" for line in checked.problems[:MAX_DETAILS]]
+    then = label(("; ", "；"))
+    problems += [f"{' '.join(line.split())}{then}{fix}" for line in checked.problems[:MAX_DETAILS]]
     if len(checked.problems) > MAX_DETAILS:
         problems.append(t("doctor.more_problems", count=len(checked.problems) - MAX_DETAILS))
     if MIGRATIONS_TABLE not in checked.tables:

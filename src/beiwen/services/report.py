@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from beiwen import vocab
 from beiwen.errors import InvalidInputError
-from beiwen.i18n import t
+from beiwen.i18n import label, t
 from beiwen.parsing import (
     CHINA_TZ,
     add_months,
@@ -40,6 +41,37 @@ from beiwen.repository import report as repo
 ISSUE_COUNTS = ("collected", "handled", "open", "overdue")
 RATES = ("handling_rate", "on_time_rate", "satisfaction_rate")
 EXPLAINABLE = (*ISSUE_COUNTS, *RATES, "median_response_hours", "median_resolution_hours")
+
+
+def _spelling(value: str) -> str:
+    return value.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+_metric_spellings: dict[str, str] = {}
+
+
+def metric_key(value: str) -> str:
+    """The figure `value` names for `--explain`: its key (`handling_rate`), English name
+    (`Handling rate`), Chinese name (`问题处理率`) or an alias (`处理率`, `逾期`, `满意率`),
+    from the one table `vocab.REPORT_METRICS`; else one error listing them all."""
+    if not _metric_spellings:
+        for alias, key in vocab.ALIASES["REPORT_METRICS"].items():
+            _metric_spellings[_spelling(alias)] = key
+        for key, (english, chinese) in vocab.REPORT_METRICS.items():
+            for spelling in (chinese, english, key):
+                _metric_spellings[_spelling(spelling)] = key
+    found = _metric_spellings.get(_spelling(value))
+    if found is None or found not in EXPLAINABLE:
+        choices = label((", ", "、")).join(metric_name(key) for key in EXPLAINABLE)
+        raise InvalidInputError(t("report.unknown_metric", metric=value, choices=choices))
+    return found
+
+
+def metric_name(key: str) -> str:
+    """How messages name the figure `key`: its key in English (as `--explain` and the JSON
+    spell it), its Chinese name in Chinese."""
+    pair = vocab.REPORT_METRICS.get(key)
+    return label((key, pair[1])) if pair else key
 
 
 @dataclass(frozen=True)
@@ -214,11 +246,10 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
 
 
 def explain(conn: sqlite3.Connection, period: Period, metric: str) -> dict[str, Any]:
-    """The work orders behind a figure: which count in the numerator and the denominator."""
-    if metric not in EXPLAINABLE:
-        raise InvalidInputError(
-            t("report.unknown_metric", metric=metric, choices=", ".join(EXPLAINABLE))
-        )
+    """The work orders behind a figure: which count in the numerator and the denominator.
+
+    `metric` is anything `metric_key` accepts; the result names it by its key."""
+    metric = metric_key(metric)
     end = period.end_at
     if metric in ("open", "overdue"):
         cutoff = _due_cutoff(period)
