@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from beiwen import db
@@ -12,7 +13,7 @@ from beiwen.i18n import t
 from beiwen.parsing import iso, now, whole_number
 from beiwen.repository import grids as repo
 from beiwen.services import refs
-from beiwen.services.importing import ImportSpec, RowOutcome
+from beiwen.services.importing import ImportSpec, RowOutcome, update_changed
 
 
 def parse_grid_number(value: str | int) -> int:
@@ -82,11 +83,7 @@ def import_spec() -> ImportSpec:
                 conn, {"branch": None, "area": None, **clean, "created_at": iso(now())}
             )
             return "inserted"
-        changes = {k: v for k, v in clean.items() if existing.get(k) != v}
-        if not changes:
-            return "unchanged"
-        repo.update_grid(conn, clean["number"], changes)
-        return "updated"
+        return update_changed(existing, clean, partial(repo.update_grid, conn, clean["number"]))
 
     return ImportSpec(
         columns=GRID_COLUMNS,

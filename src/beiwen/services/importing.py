@@ -21,8 +21,8 @@ from beiwen.db import write
 from beiwen.errors import ImportRejectedError, InvalidInputError
 from beiwen.i18n import t
 from beiwen.io.files import check_target, protected
+from beiwen.io.formulas import unneutralise
 from beiwen.io.tables import Table, is_csv_error, read_table
-from beiwen.render import formula_like
 
 # The column --rejects adds; a corrected rejects file is imported again with it still there.
 REJECTS_ERROR_COLUMN = ("error", "错误")
@@ -67,6 +67,18 @@ class ImportSummary:
     @property
     def total(self) -> int:
         return self.inserted + self.updated + self.unchanged + self.rejected
+
+
+def update_changed(
+    stored: dict[str, Any], clean: dict[str, Any], update: Callable[[dict[str, Any]], None]
+) -> RowOutcome:
+    """Write (`update`) the fields of `clean` that differ from `stored`: an import row that
+    matches a stored record is "updated", or "unchanged" when nothing differs."""
+    changes = {k: v for k, v in clean.items() if stored.get(k) != v}
+    if not changes:
+        return "unchanged"
+    update(changes)
+    return "updated"
 
 
 def normalise_header(name: str) -> str:
@@ -120,14 +132,6 @@ def resolve_header(header: list[str], spec: ImportSpec) -> list[str | None]:
 
 
 IMPORT_CACHE_KIB = 32 * 1024  # SQLite page cache during an import, in KiB
-
-
-def unneutralise(cell: str) -> str:
-    """Undo the apostrophe our exports put before text a spreadsheet would run as a formula
-    (render.formula_like: render.neutralise adds exactly one, this removes it)."""
-    if cell.startswith("'") and formula_like(cell):
-        return cell[1:]
-    return cell
 
 
 def run_import(

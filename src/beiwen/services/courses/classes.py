@@ -24,6 +24,7 @@ from beiwen.services import refs
 from beiwen.services.courses.common import (
     check_held_date,
     flag_capacity,
+    insert_class,
     raise_first,
     shown_time,
     today,
@@ -151,18 +152,8 @@ def add_class(
             if term_row is None and target["term_id"]:
                 term_row = repo.get_term(conn, target["term_id"])
         else:
-            if term_row is None:
-                term_row = repo.term_covering(conn, course["id"], day)
-            class_id = repo.insert_class(
-                conn,
-                {
-                    "course_id": course["id"],
-                    "term_id": term_row["id"] if term_row else None,
-                    "starts_at": starts_at,
-                    "status": "held",
-                    **given,
-                },
-            )
+            fields = {"status": "held", **given}
+            class_id, term_row = insert_class(conn, course, term_row, starts_at, day, fields)
         notices = _term_notices(class_id, day, term_row) + _capacity_notices(conn, class_id)
     return Outcome(class_id, notices)
 

@@ -7,6 +7,7 @@ and start time (a planned class of that day becomes held). The demo data loads t
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,13 @@ from beiwen.repository import courses as repo
 from beiwen.services import refs
 from beiwen.services.courses.catalogue import validate_course
 from beiwen.services.courses.common import check_held_date, shown_time
-from beiwen.services.importing import ImportSpec, ImportSummary, RowOutcome, run_import
+from beiwen.services.importing import (
+    ImportSpec,
+    ImportSummary,
+    RowOutcome,
+    run_import,
+    update_changed,
+)
 
 COURSE_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("课程", "课程名称", "名称"),
@@ -52,11 +59,7 @@ def course_spec(conn: sqlite3.Connection) -> ImportSpec:
         if existing is None:
             repo.insert_course(conn, {**clean, "created_at": stamp})
             return "inserted"
-        changes = {k: v for k, v in clean.items() if existing.get(k) != v}
-        if not changes:
-            return "unchanged"
-        repo.update_course(conn, existing["id"], changes)
-        return "updated"
+        return update_changed(existing, clean, partial(repo.update_course, conn, existing["id"]))
 
     return ImportSpec(
         columns=COURSE_COLUMNS,
@@ -155,11 +158,7 @@ def class_spec(conn: sqlite3.Connection) -> ImportSpec:
                 "attendance": held[0]["recorded_attendance"],
                 "note": held[0]["note"],
             }
-            changes = {k: v for k, v in fields.items() if stored[k] != v}
-            if not changes:
-                return "unchanged"
-            repo.update_class(conn, held[0]["id"], changes)
-            return "updated"
+            return update_changed(stored, fields, partial(repo.update_class, conn, held[0]["id"]))
         planned = [c for c in same_day if c["status"] == "planned"]
         exact = [c for c in planned if c["starts_at"] == clean["starts_at"]]
         target = exact[0] if exact else planned[0] if len(planned) == 1 else None
@@ -182,11 +181,7 @@ def class_spec(conn: sqlite3.Connection) -> ImportSpec:
         return "inserted"
 
     return ImportSpec(
-        columns=CLASS_COLUMNS,
-        required=("course", "date"),
-        validate=validate,
-        key=key,
-        write=write,
+        columns=CLASS_COLUMNS, required=("course", "date"), validate=validate, key=key, write=write
     )
 
 

@@ -18,7 +18,7 @@ from beiwen.parsing import iso, parse_count, parse_date, parse_time, parse_weekd
 from beiwen.repository import Row
 from beiwen.repository import courses as repo
 from beiwen.services import holidays, refs
-from beiwen.services.courses.common import flag_capacity, shown_time
+from beiwen.services.courses.common import flag_capacity, insert_class, shown_time
 
 PLAN_LIMIT = 366
 
@@ -122,15 +122,8 @@ def plan_classes(
                             id=other["id"],
                         )
                     )
-            class_term = term_row or repo.term_covering(conn, course["id"], day)
-            class_id = repo.insert_class(
-                conn,
-                {
-                    "course_id": course["id"],
-                    "term_id": class_term["id"] if class_term else None,
-                    "starts_at": starts_at,
-                    "status": "planned",
-                },
+            class_id, _ = insert_class(
+                conn, course, term_row, starts_at, day, {"status": "planned"}
             )
             created.append(flag_capacity(refs.course_class(conn, class_id)))
     if term_row is not None and created:

@@ -105,6 +105,22 @@ def _set_skills(conn: sqlite3.Connection, person_id: int, skills: list[str]) -> 
     return set(current) != set(skills)
 
 
+def _take_out(held: list[Any], leaving: Sequence[Any], lacks: Callable[[Any], str]) -> None:
+    """Remove each of `leaving` from `held`; one not held is a conflict (`lacks(it)`)."""
+    for item in leaving:
+        if item not in held:
+            raise ConflictError(lacks(item))
+        held.remove(item)
+
+
+def _put_in(held: list[Any], joining: Sequence[Any], has: Callable[[Any], str]) -> None:
+    """Append each of `joining` to `held`; one already held is a conflict (`has(it)`)."""
+    for item in joining:
+        if item in held:
+            raise ConflictError(has(item))
+        held.append(item)
+
+
 def _insert_member(conn: sqlite3.Connection, clean: dict[str, Any], stamp: str) -> int:
     person_id = repo.insert_person(
         conn,
@@ -190,49 +206,44 @@ def edit_member(
         person = refs.person(conn, ref)
         pid, name = person["id"], person["name"]
         roles, grids = _serving(conn, pid)
-        for role in roles_out:
-            if role not in roles:
-                raise ConflictError(
-                    t(
-                        "people.lacks_role",
-                        id=pid,
-                        name=name,
-                        role=display_role(role),
-                        roles=display_roles(roles),
-                    )
-                )
-            roles.remove(role)
-        for role in roles_in:
-            if role in roles:
-                raise ConflictError(
-                    t("people.has_role", id=pid, name=name, role=display_role(role))
-                )
-            roles.append(role)
+        _take_out(
+            roles,
+            roles_out,
+            lambda role: t(
+                "people.lacks_role",
+                id=pid,
+                name=name,
+                role=display_role(role),
+                roles=display_roles(roles),
+            ),
+        )
+        _put_in(
+            roles,
+            roles_in,
+            lambda role: t("people.has_role", id=pid, name=name, role=display_role(role)),
+        )
         if not roles:
             raise ConflictError(t("people.last_role", id=pid, name=name))
-        for grid in grids_out:
-            if grid not in grids:
-                raise ConflictError(
-                    t("people.lacks_grid", id=pid, name=name, grid=grid, grids=display_grids(grids))
-                )
-            grids.remove(grid)
-        for grid in grids_in:
-            if grid in grids:
-                raise ConflictError(t("people.has_grid", id=pid, name=name, grid=grid))
-            grids.append(grid)
+        _take_out(
+            grids,
+            grids_out,
+            lambda grid: t(
+                "people.lacks_grid", id=pid, name=name, grid=grid, grids=display_grids(grids)
+            ),
+        )
+        _put_in(grids, grids_in, lambda grid: t("people.has_grid", id=pid, name=name, grid=grid))
         skills = [row["skill"] for row in repo.skills_of(conn, [pid])]
-        for skill in skills_out:
-            if skill not in skills:
-                raise ConflictError(
-                    t(
-                        "people.lacks_skill",
-                        id=pid,
-                        name=name,
-                        skill=skill,
-                        skills="、".join(skills) or t("people.none"),
-                    )
-                )
-            skills.remove(skill)
+        _take_out(
+            skills,
+            skills_out,
+            lambda skill: t(
+                "people.lacks_skill",
+                id=pid,
+                name=name,
+                skill=skill,
+                skills="、".join(skills) or t("people.none"),
+            ),
+        )
         skills += [skill for skill in skills_in if skill not in skills]
         merged = {**person, **changes}
         _check_not_duplicate(conn, merged["name"], merged["phone"], merged["id_number"], pid)
