@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 
 from beiwen import privacy
 from beiwen.render import formula_like, neutralise, printable
-from beiwen.services.importing import unneutralise
+from beiwen.io.formulas import unneutralise
 from conftest import Cli
 
 HYPERLINK = '=HYPERLINK("http://evil.example","点我")'

@@ -25,6 +25,10 @@ if TYPE_CHECKING:  # rich costs ~50 ms to import: only the table paths load it
     from rich.text import Text
 from beiwen.i18n import label, t
 
+# Re-exported for the renderers: the rule itself lives in io/formulas.py.
+from beiwen.io.formulas import formula_like as formula_like
+from beiwen.io.formulas import neutralise as neutralise
+
 FORMATS = ("table", "json", "csv")
 
 
@@ -247,30 +251,6 @@ def _blocks(
 
 def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
-
-
-_FORMULA_STARTS = ("\t", "\r")
-# What starts a formula, also after leading white space: spreadsheets (WPS, and Excel with
-# some input methods) take the full-width forms too.
-_FORMULA_CHARS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
-
-
-def formula_like(value: str) -> bool:
-    """Whether a spreadsheet could run `value` as a formula, after any apostrophes: it starts
-    with = + - @ (or their full-width forms), maybe after white space, or with a tab or CR."""
-    rest = value.lstrip("'")
-    return rest.startswith(_FORMULA_STARTS) or rest.lstrip().startswith(_FORMULA_CHARS)
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix an apostrophe to text a spreadsheet would run as a formula (CSV injection).
-
-    Text made of apostrophes and then such text gets one more too, so that an import, which
-    removes one (`services.importing.unneutralise`), gives back exactly what was stored.
-    """
-    if isinstance(value, str) and formula_like(value):
-        return "'" + value
-    return value
 
 
 def to_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], bom: bool = True) -> str:

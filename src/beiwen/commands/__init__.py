@@ -6,11 +6,14 @@ Commands import services inside their functions: `beiwen --help` and the daily
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 @dataclass
@@ -22,9 +25,9 @@ class State:
 
     def connect(self) -> sqlite3.Connection:
         if self.connection is None:
-            from beiwen.db import open_db
+            from beiwen.services.database import open_database
 
-            self.connection = open_db(self.db_path)
+            self.connection = open_database(self.db_path)
         return self.connection
 
 

@@ -15,6 +15,11 @@ from beiwen.repository import database as repo
 from beiwen.vocab import TABLES, display
 
 
+def open_database(path: Path) -> sqlite3.Connection:
+    """The database at `path`, opened (and brought up to date) for a command."""
+    return db.open_db(path)
+
+
 def init_database(path: Path) -> sqlite3.Connection:
     """Create (or bring up to date) the database at `path`."""
     return db.open_db(path, create=True)
