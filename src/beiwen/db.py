@@ -20,6 +20,7 @@ from typing import Any
 
 from beiwen.errors import BeiwenError, DatabaseMissingError, InvalidInputError
 from beiwen.i18n import t
+from beiwen.repository.database import table_counts
 
 BUSY_TIMEOUT_MS = 30_000
 PRAGMAS = {
@@ -105,7 +106,7 @@ def open_db(path: Path, *, create: bool = False) -> sqlite3.Connection:
     conn = _connect(path, read_only=not writable)
     protect(path, "database", sidecars=True)
     conn.protected_path = path  # released when the connection closes
-    try:
+    with _closed_on_error(conn, path, keep_locked=True):
         _check_is_beiwen(conn, path, create)
         for name, value in PRAGMAS.items():
             if writable or name in ("foreign_keys", "busy_timeout"):
@@ -115,18 +116,23 @@ def open_db(path: Path, *, create: bool = False) -> sqlite3.Connection:
         else:
             conn.execute("PRAGMA query_only = on")
             _refuse_pending_read_only(conn, path)
-    except sqlite3.OperationalError as error:
-        conn.close()
-        if "locked" in str(error):
-            raise  # the translator's "locked by another beiwen process" message fits
-        raise database_error(error, path) from None
+    return conn
+
+
+@contextmanager
+def _closed_on_error(conn: Connection, path: Path, *, keep_locked: bool = False) -> Iterator[None]:
+    """Close `conn` when what is done with it fails, SQLite's errors in beiwen's words;
+    `keep_locked`: a locked database stays SQLite's error, for the translator's message."""
+    try:
+        yield
     except sqlite3.DatabaseError as error:
         conn.close()
+        if keep_locked and isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+            raise  # the translator's "locked by another beiwen process" message fits
         raise database_error(error, path) from None
     except BaseException:
         conn.close()
         raise
-    return conn
 
 
 def _writable(path: Path) -> bool:
@@ -168,15 +174,9 @@ def open_read_only(path: Path) -> Connection:
         conn = _connect(path, read_only=True)
     except sqlite3.DatabaseError as error:
         raise database_error(error, path) from None
-    try:
+    with _closed_on_error(conn, path):
         _check_is_beiwen(conn, path, create=False)
         pending_names(conn, path)  # raises for a file of a newer beiwen
-    except sqlite3.DatabaseError as error:
-        conn.close()
-        raise database_error(error, path) from None
-    except BaseException:
-        conn.close()
-        raise
     return conn
 
 
@@ -372,14 +372,3 @@ def _keep_aside(path: Path, name: str) -> Path:
         except FileExistsError:
             continue
     raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
-
-
-def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    names = [
-        name
-        for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name"
-        )
-    ]
-    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
