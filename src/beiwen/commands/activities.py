@@ -13,16 +13,19 @@ from beiwen.commands.options import (
     SHOW_FORMATS,
     FormatOption,
     MonthFilter,
+    RequiredTextOption,
     ShowFormatOption,
+    TextArgument,
+    TextOption,
+    TextsOption,
     all_option,
-    given,
     id_argument,
+    notices,
+    passed,
 )
 from beiwen.i18n import t
 
-app = typer.Typer(
-    no_args_is_help=True,
-)
+app = typer.Typer(no_args_is_help=True)
 
 
 H_ID = ("ID", "编号")
@@ -39,6 +42,8 @@ H_REMOVED = ("Removed", "删除时间")
 H_CREATED = ("Created", "创建时间")
 COUNT_KEYS = ("enterprises_served", "enterprises_helped", "participants")
 ActivityId = Annotated[str, id_argument()]
+# The fields `activity add` and `activity edit` pass on as text (the partners apart).
+ACTIVITY_FIELDS = ("title", "kind", "date", "lead_unit", *COUNT_KEYS, "outcome")
 
 
 def _columns() -> list[Any]:
@@ -62,36 +67,23 @@ def _columns() -> list[Any]:
 @app.command("add")
 def activity_add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument()],
-    kind: Annotated[str, typer.Option()],
-    date: Annotated[str, typer.Option()],
-    lead_unit: Annotated[
-        str | None,
-        typer.Option(),
-    ] = None,
-    partner: Annotated[list[str] | None, typer.Option()] = None,
-    enterprises_served: Annotated[str | None, typer.Option()] = None,
-    enterprises_helped: Annotated[str | None, typer.Option()] = None,
-    participants: Annotated[str | None, typer.Option()] = None,
-    outcome: Annotated[str | None, typer.Option()] = None,
+    title: TextArgument,
+    kind: RequiredTextOption,
+    date: RequiredTextOption,
+    lead_unit: TextOption = None,
+    partner: TextsOption = None,
+    enterprises_served: TextOption = None,
+    enterprises_helped: TextOption = None,
+    participants: TextOption = None,
+    outcome: TextOption = None,
 ) -> None:
     """Log an activity and print its id."""
     from beiwen.services.activities import add_activity
 
-    raw = given(
-        title=title,
-        kind=kind,
-        date=date,
-        lead_unit_id=lead_unit,
-        enterprises_served=enterprises_served,
-        enterprises_helped=enterprises_helped,
-        participants=participants,
-        outcome=outcome,
-    )
+    raw = passed(ctx, *ACTIVITY_FIELDS, lead_unit="lead_unit_id")
     result = add_activity(connect(ctx), raw, partner or [])
     sys.stdout.write(f"{result.id}\n")
-    for notice in result.notices:
-        sys.stderr.write(notice + "\n")
+    notices(result.notices)
     sys.stderr.write(t("activity.added", id=result.id) + "\n")
 
 
@@ -99,8 +91,8 @@ def activity_add(
 def activity_list(
     ctx: typer.Context,
     month: MonthFilter = None,
-    year: Annotated[str | None, typer.Option()] = None,
-    kind: Annotated[str | None, typer.Option()] = None,
+    year: TextOption = None,
+    kind: TextOption = None,
     all_: Annotated[bool, all_option()] = False,
     fmt: FormatOption = "table",
 ) -> None:
@@ -154,33 +146,21 @@ def activity_show(ctx: typer.Context, ref: ActivityId, fmt: ShowFormatOption = "
 def activity_edit(
     ctx: typer.Context,
     ref: ActivityId,
-    title: Annotated[str | None, typer.Option()] = None,
-    kind: Annotated[str | None, typer.Option()] = None,
-    date: Annotated[str | None, typer.Option()] = None,
-    lead_unit: Annotated[str | None, typer.Option()] = None,
-    partner: Annotated[
-        list[str] | None,
-        typer.Option(),
-    ] = None,
+    title: TextOption = None,
+    kind: TextOption = None,
+    date: TextOption = None,
+    lead_unit: TextOption = None,
+    partner: TextsOption = None,
     clear_partners: Annotated[bool, typer.Option("--clear-partners")] = False,
-    enterprises_served: Annotated[str | None, typer.Option()] = None,
-    enterprises_helped: Annotated[str | None, typer.Option()] = None,
-    participants: Annotated[str | None, typer.Option()] = None,
-    outcome: Annotated[str | None, typer.Option()] = None,
+    enterprises_served: TextOption = None,
+    enterprises_helped: TextOption = None,
+    participants: TextOption = None,
+    outcome: TextOption = None,
 ) -> None:
     """Change fields of an activity."""
     from beiwen.services.activities import edit_activity
 
-    raw = given(
-        title=title,
-        kind=kind,
-        date=date,
-        lead_unit_id=lead_unit,
-        enterprises_served=enterprises_served,
-        enterprises_helped=enterprises_helped,
-        participants=participants,
-        outcome=outcome,
-    )
+    raw = passed(ctx, *ACTIVITY_FIELDS, lead_unit="lead_unit_id")
     activity = edit_activity(connect(ctx), ref, raw, partner, clear_partners)
     sys.stderr.write(t("activity.updated", id=activity["id"]) + "\n")
 
@@ -197,9 +177,7 @@ def activity_remove(
     sys.stderr.write(t("activity.removed", id=activity["id"], title=activity["title"]) + "\n")
 
 
-@import_command(
-    app,
-)
+@import_command(app)
 def activity_import() -> Any:
     """Import an activity log, all or nothing; rows match stored ones by title and date."""
     from beiwen.services.activities import import_activities

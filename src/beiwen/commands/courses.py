@@ -14,16 +14,20 @@ from beiwen.commands.options import (
     SHOW_FORMATS,
     FormatOption,
     MonthFilter,
+    NoteOption,
+    RequiredTextOption,
     ShowFormatOption,
     ShowPiiOption,
+    TextArgument,
+    TextOption,
     given,
     id_argument,
+    notices,
+    passed,
 )
 from beiwen.i18n import t
 
-app = typer.Typer(
-    no_args_is_help=True,
-)
+app = typer.Typer(no_args_is_help=True)
 term_app = typer.Typer(no_args_is_help=True)
 class_app = typer.Typer(no_args_is_help=True)
 app.add_typer(term_app, name="term")
@@ -31,11 +35,8 @@ app.add_typer(class_app, name="class")
 
 CourseRef = Annotated[str, id_argument()]
 ClassId = Annotated[str, id_argument()]
-
-
-def _notices(lines: list[str]) -> None:
-    for line in lines:
-        sys.stderr.write(line + "\n")
+# The fields `course add` and `course edit` pass on as text.
+COURSE_FIELDS = ("name", "category", "partner", "teacher", "venue", "capacity")
 
 
 # Courses ---------------------------------------------------------------------------------
@@ -44,29 +45,19 @@ def _notices(lines: list[str]) -> None:
 @app.command("add")
 def course_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument()],
-    category: Annotated[str | None, typer.Option()] = None,
-    partner: Annotated[
-        str | None,
-        typer.Option(),
-    ] = None,
-    teacher: Annotated[str | None, typer.Option()] = None,
-    venue: Annotated[str | None, typer.Option()] = None,
-    capacity: Annotated[str | None, typer.Option()] = None,
+    name: TextArgument,
+    category: TextOption = None,
+    partner: TextOption = None,
+    teacher: TextOption = None,
+    venue: TextOption = None,
+    capacity: TextOption = None,
 ) -> None:
     """Add a course and print its id."""
     from beiwen.services import refs
     from beiwen.services.courses import add_course
 
     conn = connect(ctx)
-    raw = given(
-        name=name,
-        category=category,
-        partner=partner,
-        teacher=teacher,
-        venue=venue,
-        capacity=capacity,
-    )
+    raw = passed(ctx, *COURSE_FIELDS)
     course_id = add_course(conn, raw)
     sys.stdout.write(f"{course_id}\n")
     course = refs.course(conn, course_id)
@@ -79,24 +70,17 @@ def course_add(
 def course_edit(
     ctx: typer.Context,
     ref: CourseRef,
-    name: Annotated[str | None, typer.Option()] = None,
-    category: Annotated[str | None, typer.Option()] = None,
-    partner: Annotated[str | None, typer.Option()] = None,
-    teacher: Annotated[str | None, typer.Option()] = None,
-    venue: Annotated[str | None, typer.Option()] = None,
-    capacity: Annotated[str | None, typer.Option()] = None,
+    name: TextOption = None,
+    category: TextOption = None,
+    partner: TextOption = None,
+    teacher: TextOption = None,
+    venue: TextOption = None,
+    capacity: TextOption = None,
 ) -> None:
     """Change fields of a course."""
     from beiwen.services.courses import edit_course
 
-    raw = given(
-        name=name,
-        category=category,
-        partner=partner,
-        teacher=teacher,
-        venue=venue,
-        capacity=capacity,
-    )
+    raw = passed(ctx, *COURSE_FIELDS)
     course = edit_course(connect(ctx), ref, raw)
     if partner and course["partner_text"]:
         sys.stderr.write(t("course.partner_text", partner=course["partner_text"]) + "\n")
@@ -106,7 +90,7 @@ def course_edit(
 @app.command("list")
 def course_list(
     ctx: typer.Context,
-    category: Annotated[str | None, typer.Option()] = None,
+    category: TextOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """List courses with terms, classes held and planned, attendance and fill rate."""
@@ -140,9 +124,7 @@ def course_show(
     emit_record(course_detail(connect(ctx), ref), fmt, COURSE_FIELDS, course_sections)
 
 
-@import_command(
-    app,
-)
+@import_command(app)
 def course_import() -> Any:
     """Import a course catalogue: new names are added, known names updated; all or nothing."""
     from beiwen.services.courses import import_courses
@@ -157,9 +139,9 @@ def course_import() -> Any:
 def course_term_add(
     ctx: typer.Context,
     course: CourseRef,
-    name: Annotated[str, typer.Argument()],
-    start: Annotated[str, typer.Option()],
-    end: Annotated[str | None, typer.Option()] = None,
+    name: TextArgument,
+    start: RequiredTextOption,
+    end: TextOption = None,
 ) -> None:
     """Add a term (期) to a course and print its id."""
     from beiwen.services.courses import add_term
@@ -176,17 +158,11 @@ def course_term_add(
 def course_class_add(
     ctx: typer.Context,
     course: CourseRef,
-    date: Annotated[
-        str,
-        typer.Option(),
-    ],
-    term: Annotated[
-        str | None,
-        typer.Option(),
-    ] = None,
-    venue: Annotated[str | None, typer.Option()] = None,
-    attendance: Annotated[str | None, typer.Option()] = None,
-    note: Annotated[str | None, typer.Option()] = None,
+    date: RequiredTextOption,
+    term: TextOption = None,
+    venue: TextOption = None,
+    attendance: TextOption = None,
+    note: NoteOption = None,
 ) -> None:
     """Record one class held and print its id; a planned class that day becomes held."""
     from beiwen.services.courses import add_class
@@ -195,7 +171,7 @@ def course_class_add(
         connect(ctx), course, date, term=term, venue=venue, attendance=attendance, note=note
     )
     sys.stdout.write(f"{outcome.id}\n")
-    _notices(outcome.notices)
+    notices(outcome.notices)
     sys.stderr.write(t("course.class_added", id=outcome.id) + "\n")
 
 
@@ -203,8 +179,8 @@ def course_class_add(
 def course_class_list(
     ctx: typer.Context,
     month: MonthFilter = None,
-    course: Annotated[str | None, typer.Option()] = None,
-    status: Annotated[str | None, typer.Option()] = None,
+    course: TextOption = None,
+    status: TextOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """List classes in time order, with attendance and a flag when above capacity."""
@@ -246,28 +222,23 @@ def course_class_show(
 def course_class_edit(
     ctx: typer.Context,
     ref: ClassId,
-    date: Annotated[str | None, typer.Option()] = None,
-    term: Annotated[str | None, typer.Option()] = None,
-    venue: Annotated[str | None, typer.Option()] = None,
-    attendance: Annotated[str | None, typer.Option()] = None,
-    note: Annotated[str | None, typer.Option()] = None,
-    status: Annotated[
-        str | None,
-        typer.Option(),
-    ] = None,
+    date: TextOption = None,
+    term: TextOption = None,
+    venue: TextOption = None,
+    attendance: TextOption = None,
+    note: NoteOption = None,
+    status: TextOption = None,
 ) -> None:
     """Correct a class, or change its status: planned, held or cancelled."""
     from beiwen.services.courses import edit_class
 
     raw = given(date=date, term=term, venue=venue, attendance=attendance, note=note, status=status)
     outcome = edit_class(connect(ctx), ref, raw)
-    _notices(outcome.notices)
+    notices(outcome.notices)
     sys.stderr.write(t("course.class_updated", id=outcome.id) + "\n")
 
 
-@import_command(
-    class_app,
-)
+@import_command(class_app)
 def course_class_import() -> Any:
     """Import a ledger of classes held (all or nothing); unknown terms are created."""
     from beiwen.services.courses import import_classes
@@ -282,14 +253,8 @@ def course_class_import() -> Any:
 def course_attend(
     ctx: typer.Context,
     ref: ClassId,
-    people: Annotated[
-        list[str] | None,
-        typer.Argument(),
-    ] = None,
-    file: Annotated[
-        Path | None,
-        typer.Option(),
-    ] = None,
+    people: Annotated[list[str] | None, typer.Argument()] = None,
+    file: Annotated[Path | None, typer.Option()] = None,
     encoding: EncodingOption = "auto",
 ) -> None:
     """Record named attendees of a class; its attendance is then counted from the roster."""
@@ -307,7 +272,7 @@ def course_attend(
         outcome = attend(conn, ref, people or [])
     if outcome.became_held:
         sys.stderr.write(t("course.became_held", id=outcome.class_id) + "\n")
-    _notices(outcome.notices)
+    notices(outcome.notices)
     sys.stdout.write(
         t(
             "course.attend_summary",
@@ -324,23 +289,12 @@ def course_attend(
 def course_plan(
     ctx: typer.Context,
     course: CourseRef,
-    weekly: Annotated[
-        list[str],
-        typer.Option(),
-    ],
+    weekly: Annotated[list[str], typer.Option()],
     time: Annotated[str, typer.Option("--time")],
     start: Annotated[str, typer.Option("--from")],
-    count: Annotated[str, typer.Option()],
-    term: Annotated[
-        str | None,
-        typer.Option(),
-    ] = None,
-    skip_holidays: Annotated[
-        bool,
-        typer.Option(
-            "--skip-holidays",
-        ),
-    ] = False,
+    count: RequiredTextOption,
+    term: TextOption = None,
+    skip_holidays: Annotated[bool, typer.Option("--skip-holidays")] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Generate N planned classes on a weekly schedule; they become held when recorded."""
@@ -359,6 +313,6 @@ def course_plan(
         term=term,
         skip_holidays=skip_holidays,
     )
-    _notices(outcome.notices)
+    notices(outcome.notices)
     emit(outcome.classes, fmt, class_columns())
     sys.stderr.write(t("course.planned", count=len(outcome.classes)) + "\n")

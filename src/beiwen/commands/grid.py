@@ -14,19 +14,19 @@ from beiwen.commands.importing import import_command
 from beiwen.commands.options import (
     SHOW_FORMATS,
     FormatOption,
+    NoteOption,
     ShowFormatOption,
     ShowPiiOption,
+    TextArgument,
+    TextOption,
+    TextsOption,
     all_option,
     id_argument,
 )
 from beiwen.i18n import t
 
-app = typer.Typer(
-    no_args_is_help=True,
-)
-member_app = typer.Typer(
-    no_args_is_help=True,
-)
+app = typer.Typer(no_args_is_help=True)
+member_app = typer.Typer(no_args_is_help=True)
 app.add_typer(member_app, name="member")
 
 GridNumber = Annotated[str, id_argument()]
@@ -39,10 +39,10 @@ MemberRef = Annotated[str, id_argument()]
 @app.command("add")
 def grid_add(
     ctx: typer.Context,
-    number: Annotated[str, typer.Argument()],
-    name: Annotated[str, typer.Argument()],
-    branch: Annotated[str | None, typer.Option()] = None,
-    area: Annotated[str | None, typer.Option()] = None,
+    number: TextArgument,
+    name: TextArgument,
+    branch: TextOption = None,
+    area: TextOption = None,
 ) -> None:
     """Add a grid."""
     from beiwen.services.grids import add_grid
@@ -56,9 +56,9 @@ def grid_add(
 def grid_edit(
     ctx: typer.Context,
     number: GridNumber,
-    name: Annotated[str | None, typer.Option()] = None,
-    branch: Annotated[str | None, typer.Option()] = None,
-    area: Annotated[str | None, typer.Option()] = None,
+    name: TextOption = None,
+    branch: TextOption = None,
+    area: TextOption = None,
 ) -> None:
     """Change a grid's name, Party branch or area."""
     from beiwen.services.grids import edit_grid
@@ -113,8 +113,8 @@ def grid_show(
 @app.command("stats")
 def grid_stats(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option()] = None,
-    year: Annotated[str | None, typer.Option()] = None,
+    month: TextOption = None,
+    year: TextOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Per grid: work orders collected, handled, handling rate, overdue, people active."""
@@ -144,7 +144,7 @@ def grid_stats(
 def grid_suggest(
     ctx: typer.Context,
     skill: Annotated[list[str], typer.Option("--skill")],
-    grid: Annotated[str | None, typer.Option()] = None,
+    grid: TextOption = None,
     fmt: FormatOption = "table",
     show_pii: ShowPiiOption = False,
 ) -> None:
@@ -165,33 +165,16 @@ def grid_suggest(
 @member_app.command("add")
 def grid_member_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument()],
-    role: Annotated[
-        list[str],
-        typer.Option(
-            "--role",
-        ),
-    ],
-    grid: Annotated[
-        list[str] | None,
-        typer.Option("--grid"),
-    ] = None,
-    skill: Annotated[
-        list[str] | None,
-        typer.Option("--skill"),
-    ] = None,
-    phone: Annotated[str | None, typer.Option()] = None,
-    unit: Annotated[str | None, typer.Option()] = None,
-    mobile_party_member: Annotated[
-        bool,
-        typer.Option("--mobile-party-member"),
-    ] = False,
-    id_number: Annotated[
-        str | None,
-        typer.Option(),
-    ] = None,
-    since: Annotated[str | None, typer.Option()] = None,
-    note: Annotated[str | None, typer.Option()] = None,
+    name: TextArgument,
+    role: Annotated[list[str], typer.Option("--role")],
+    grid: Annotated[list[str] | None, typer.Option("--grid")] = None,
+    skill: Annotated[list[str] | None, typer.Option("--skill")] = None,
+    phone: TextOption = None,
+    unit: TextOption = None,
+    mobile_party_member: Annotated[bool, typer.Option("--mobile-party-member")] = False,
+    id_number: TextOption = None,
+    since: TextOption = None,
+    note: NoteOption = None,
 ) -> None:
     """Add a person to the grids' "N" forces and print their id."""
     from beiwen.services.people import add_member
@@ -211,9 +194,9 @@ def grid_member_add(
 @member_app.command("list")
 def grid_member_list(
     ctx: typer.Context,
-    grid: Annotated[str | None, typer.Option()] = None,
-    role: Annotated[str | None, typer.Option()] = None,
-    skill: Annotated[str | None, typer.Option()] = None,
+    grid: TextOption = None,
+    role: TextOption = None,
+    skill: TextOption = None,
     mobile_party_member: Annotated[bool, typer.Option("--mobile-party-member")] = False,
     all_: Annotated[bool, all_option()] = False,
     fmt: FormatOption = "table",
@@ -257,26 +240,20 @@ def grid_member_show(
 def grid_member_edit(
     ctx: typer.Context,
     person: MemberRef,
-    name: Annotated[str | None, typer.Option()] = None,
-    phone: Annotated[str | None, typer.Option()] = None,
-    id_number: Annotated[str | None, typer.Option()] = None,
-    unit: Annotated[str | None, typer.Option()] = None,
+    name: TextOption = None,
+    phone: TextOption = None,
+    id_number: TextOption = None,
+    unit: TextOption = None,
     mobile_party_member: Annotated[
-        bool | None,
-        typer.Option(
-            "--mobile-party-member/--no-mobile-party-member",
-        ),
+        bool | None, typer.Option("--mobile-party-member/--no-mobile-party-member")
     ] = None,
-    note: Annotated[str | None, typer.Option()] = None,
-    add_role: Annotated[list[str] | None, typer.Option()] = None,
-    remove_role: Annotated[list[str] | None, typer.Option()] = None,
-    add_grid: Annotated[list[str] | None, typer.Option()] = None,
-    remove_grid: Annotated[
-        list[str] | None,
-        typer.Option(),
-    ] = None,
-    add_skill: Annotated[list[str] | None, typer.Option()] = None,
-    remove_skill: Annotated[list[str] | None, typer.Option()] = None,
+    note: NoteOption = None,
+    add_role: TextsOption = None,
+    remove_role: TextsOption = None,
+    add_grid: TextsOption = None,
+    remove_grid: TextsOption = None,
+    add_skill: TextsOption = None,
+    remove_skill: TextsOption = None,
 ) -> None:
     """Change a member's details, roles, grids or skills (options may be repeated)."""
     from beiwen.services.people import edit_member
@@ -325,9 +302,7 @@ def grid_member_remove(
         )
 
 
-@import_command(
-    member_app,
-)
+@import_command(member_app)
 def grid_member_import() -> Any:
     """Import a roster of people: all or nothing, every bad row reported with its line."""
     from beiwen.services.people import import_members

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from beiwen.commands import connect
+from beiwen.commands.options import notices
 from beiwen.i18n import t
 
 EncodingOption = Annotated[str, typer.Option()]
@@ -52,8 +53,7 @@ def run_import_command(
         )
     if summary.encoding:
         sys.stderr.write(t("table.encoding_used", path=file, encoding=summary.encoding) + "\n")
-    for line in summary.errors:
-        sys.stderr.write(line + "\n")
+    notices(summary.errors)
     if summary.rejected and rejects is not None:
         sys.stderr.write(t("import.rejects_written", path=rejects) + "\n")
     counts = {

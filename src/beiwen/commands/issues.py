@@ -19,21 +19,27 @@ from beiwen.commands.options import (
     SHOW_FORMATS,
     AtOption,
     FormatOption,
+    NoteOption,
     OutputOption,
+    RequiredNoteOption,
+    RequiredTextOption,
     ShowFormatOption,
     ShowPiiOption,
+    TextArgument,
+    TextOption,
     all_option,
     format_option,
     id_argument,
+    passed,
 )
 from beiwen.i18n import t
 
-app = typer.Typer(
-    no_args_is_help=True,
-)
+app = typer.Typer(no_args_is_help=True)
 
 EXPORT_FORMATS = ("csv", "json", "open311")
 WorkOrder = Annotated[str, id_argument(metavar="ID")]
+# What `issue add` passes on as text (its options, by their names).
+ADD_FIELDS = "title category grid source reported_at reporter phone unit description due".split()
 
 
 def _local(value: Any) -> str:
@@ -68,45 +74,22 @@ def _moved(issue: dict[str, Any], action: str) -> None:
 @app.command("add")
 def issue_add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument()],
-    category: Annotated[
-        str,
-        typer.Option(),
-    ],
-    grid: Annotated[str | None, typer.Option()] = None,
-    source: Annotated[
-        str | None,
-        typer.Option(),
-    ] = None,
-    reported_at: Annotated[
-        str | None,
-        typer.Option("--reported-at"),
-    ] = None,
-    reporter: Annotated[str | None, typer.Option()] = None,
-    phone: Annotated[str | None, typer.Option()] = None,
-    unit: Annotated[str | None, typer.Option()] = None,
-    description: Annotated[str | None, typer.Option()] = None,
-    due: Annotated[
-        str | None,
-        typer.Option(),
-    ] = None,
+    title: TextArgument,
+    category: RequiredTextOption,
+    grid: TextOption = None,
+    source: TextOption = None,
+    reported_at: Annotated[str | None, typer.Option("--reported-at")] = None,
+    reporter: TextOption = None,
+    phone: TextOption = None,
+    unit: TextOption = None,
+    description: TextOption = None,
+    due: TextOption = None,
 ) -> None:
     """Record a work order and print its number."""
     from beiwen.services.issues import add_issue
 
-    given = {
-        "title": title,
-        "category": category,
-        "grid": grid,
-        "source": source,
-        "reported_at": reported_at,
-        "reporter": reporter,
-        "phone": phone,
-        "unit": unit,
-        "description": description,
-        "due_at": due,
-    }
-    added = add_issue(connect(ctx), {k: v for k, v in given.items() if v is not None})
+    raw = passed(ctx, *ADD_FIELDS, due="due_at")
+    added = add_issue(connect(ctx), raw)
     sys.stdout.write(f"{added['id']}\n")
     if added["due_at"]:
         notice = t("issues.added", id=added["id"], due=_local(added["due_at"]))
@@ -119,12 +102,9 @@ def issue_add(
 def issue_dispatch(
     ctx: typer.Context,
     ref: WorkOrder,
-    unit: Annotated[
-        list[str],
-        typer.Option(),
-    ],
+    unit: Annotated[list[str], typer.Option()],
     at: AtOption = None,
-    note: Annotated[str | None, typer.Option()] = None,
+    note: NoteOption = None,
 ) -> None:
     """Blow the whistle (街道吹哨): dispatch the work order to one or more departments."""
     _move(ctx, "dispatch", ref, unit, at, note)
@@ -134,9 +114,9 @@ def issue_dispatch(
 def issue_accept(
     ctx: typer.Context,
     ref: WorkOrder,
-    unit: Annotated[str, typer.Option()],
+    unit: RequiredTextOption,
     at: AtOption = None,
-    note: Annotated[str | None, typer.Option()] = None,
+    note: NoteOption = None,
 ) -> None:
     """A department reports in (部门报到) on a work order dispatched to it."""
     _move(ctx, "accept", ref, unit, at, note)
@@ -146,7 +126,7 @@ def issue_accept(
 def issue_resolve(
     ctx: typer.Context,
     ref: WorkOrder,
-    note: Annotated[str, typer.Option()],
+    note: RequiredNoteOption,
     at: AtOption = None,
 ) -> None:
     """Mark a work order resolved; from then on it counts as handled."""
@@ -157,8 +137,8 @@ def issue_resolve(
 def issue_close(
     ctx: typer.Context,
     ref: WorkOrder,
-    satisfaction: Annotated[str, typer.Option()],
-    note: Annotated[str | None, typer.Option()] = None,
+    satisfaction: RequiredTextOption,
+    note: NoteOption = None,
     at: AtOption = None,
 ) -> None:
     """Record the follow-up call (回访) on a resolved work order and close it."""
@@ -169,7 +149,7 @@ def issue_close(
 def issue_reopen(
     ctx: typer.Context,
     ref: WorkOrder,
-    note: Annotated[str, typer.Option()],
+    note: RequiredNoteOption,
     at: AtOption = None,
 ) -> None:
     """Reopen a resolved or closed work order (back to its departments)."""
@@ -180,12 +160,9 @@ def issue_reopen(
 def issue_transfer(
     ctx: typer.Context,
     ref: WorkOrder,
-    to: Annotated[str, typer.Option()],
-    note: Annotated[str, typer.Option()],
-    from_: Annotated[
-        str | None,
-        typer.Option("--from"),
-    ] = None,
+    to: RequiredTextOption,
+    note: RequiredNoteOption,
+    from_: Annotated[str | None, typer.Option("--from")] = None,
     at: AtOption = None,
 ) -> None:
     """Pass a work order on (转单) to the competent department, association or enterprise."""
@@ -196,7 +173,7 @@ def issue_transfer(
 def issue_comment(
     ctx: typer.Context,
     ref: WorkOrder,
-    text: Annotated[str, typer.Argument()],
+    text: TextArgument,
     at: AtOption = None,
 ) -> None:
     """Add a remark to the timeline (any state; changes nothing else)."""
@@ -210,7 +187,7 @@ def issue_comment(
 def issue_cancel(
     ctx: typer.Context,
     ref: WorkOrder,
-    note: Annotated[str, typer.Option()],
+    note: RequiredNoteOption,
     at: AtOption = None,
 ) -> None:
     """Cancel a work order that is a duplicate or not the district's matter (final)."""
@@ -246,8 +223,8 @@ def issue_suggest(
 def issue_assign(
     ctx: typer.Context,
     ref: WorkOrder,
-    person: Annotated[str, typer.Option()],
-    note: Annotated[str | None, typer.Option()] = None,
+    person: RequiredTextOption,
+    note: NoteOption = None,
     at: AtOption = None,
 ) -> None:
     """Assign a person of the grids' "N" forces to help on an unfinished work order."""
@@ -269,22 +246,13 @@ def issue_assign(
 @app.command("list")
 def issue_list(
     ctx: typer.Context,
-    status: Annotated[
-        str | None,
-        typer.Option(),
-    ] = None,
-    category: Annotated[str | None, typer.Option()] = None,
-    grid: Annotated[str | None, typer.Option()] = None,
-    unit: Annotated[
-        str | None,
-        typer.Option(),
-    ] = None,
-    month: Annotated[str | None, typer.Option()] = None,
+    status: TextOption = None,
+    category: TextOption = None,
+    grid: TextOption = None,
+    unit: TextOption = None,
+    month: TextOption = None,
     overdue: Annotated[bool, typer.Option("--overdue")] = False,
-    search: Annotated[
-        str | None,
-        typer.Option(),
-    ] = None,
+    search: TextOption = None,
     all_: Annotated[bool, all_option()] = False,
     fmt: FormatOption = "table",
     show_pii: ShowPiiOption = False,
@@ -331,13 +299,7 @@ def issue_show(
 @app.command("deadlines")
 def issue_deadlines(
     ctx: typer.Context,
-    set_: Annotated[
-        tuple[str, str] | None,
-        typer.Option(
-            "--set",
-            metavar="CATEGORY DAYS",
-        ),
-    ] = None,
+    set_: Annotated[tuple[str, str] | None, typer.Option("--set", metavar="CATEGORY DAYS")] = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Show (or --set) the days each category allows from report to due time."""
@@ -377,13 +339,8 @@ def issue_import() -> Any:
 @app.command("export")
 def issue_export(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option()] = None,
-    fmt: Annotated[
-        str,
-        format_option(
-            *EXPORT_FORMATS,
-        ),
-    ] = "csv",
+    month: TextOption = None,
+    fmt: Annotated[str, format_option(*EXPORT_FORMATS)] = "csv",
     output: OutputOption = None,
 ) -> None:
     """Export work orders as CSV or JSON (re-importable) or as Open311 requests.json."""

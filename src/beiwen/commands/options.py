@@ -1,6 +1,7 @@
 """The options and arguments that many commands share, defined once: `--format` (one
-factory for its variants), `--show-pii`, `--output`, `--at`, `--note`, `--all` and the id
-argument. Light on purpose (typer and the standard library only): every command imports it.
+factory for its variants), `--show-pii`, `--output`, `--at`, `--note`, `--all`, the id
+argument, plain text options (`TextOption` …), and `given` and `notices`. Light on purpose
+(typer and the standard library only): every command imports it.
 
 Use them as annotations: `fmt: FormatOption = "table"`, or for another set of formats
 `fmt: Annotated[str, format_option("csv", "json", "xlsx")] = "csv"`.
@@ -8,6 +9,7 @@ Use them as annotations: `fmt: FormatOption = "table"`, or for another set of fo
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -48,8 +50,27 @@ ShowPiiOption = Annotated[bool, typer.Option("--show-pii")]
 OutputOption = Annotated[Path | None, output_option()]
 AtOption = Annotated[str | None, typer.Option()]
 MonthFilter = Annotated[str | None, typer.Option()]
+NoteOption = Annotated[str | None, note_option()]
+RequiredNoteOption = Annotated[str, note_option()]
+# `--name VALUE`, named after its parameter: optional (default None), required, repeatable.
+TextOption = Annotated[str | None, typer.Option()]
+RequiredTextOption = Annotated[str, typer.Option()]
+TextsOption = Annotated[list[str] | None, typer.Option()]
+TextArgument = Annotated[str, typer.Argument()]
 
 
 def given(**options: Any) -> dict[str, str]:
     """The options the user actually passed, as text for the shared validators."""
     return {key: str(value) for key, value in options.items() if value is not None}
+
+
+def passed(ctx: typer.Context, *names: str, **keys: str) -> dict[str, str]:
+    """`given` for the parameters `names` of the command being run; `keys` renames one
+    whose field the service names otherwise (`due="due_at"`)."""
+    return given(**{keys.get(name, name): ctx.params[name] for name in names})
+
+
+def notices(lines: list[str]) -> None:
+    """The notices a service returned, one stderr line each."""
+    for line in lines:
+        sys.stderr.write(line + "\n")

@@ -12,21 +12,20 @@ from beiwen.commands import connect
 from beiwen.commands.options import (
     SHOW_FORMATS,
     FormatOption,
+    NoteOption,
     ShowFormatOption,
+    TextArgument,
     format_option,
-    note_option,
+    notices,
     output_option,
 )
 from beiwen.i18n import t
 from beiwen.render_rotation import month_list as _month_list  # noqa: F401  (tests read it here)
 
-app = typer.Typer(
-    no_args_is_help=True,
-)
+app = typer.Typer(no_args_is_help=True)
 
 MONTH_FORMS = "2025-03, 2025/3, 202503 or 2025年3月"
 SCHEDULE_FORMATS = ("table", "json", "csv", "ics")
-NoteOption = Annotated[str | None, note_option()]
 
 
 def _emit_schedule(conn: Any, entries: list[dict[str, Any]], fmt: str) -> None:
@@ -73,10 +72,7 @@ def rotation_plan(
     ctx: typer.Context,
     start: Annotated[str, typer.Option("--from")],
     months: Annotated[str, typer.Option("--months")] = "12",
-    replace: Annotated[
-        bool,
-        typer.Option("--replace"),
-    ] = False,
+    replace: Annotated[bool, typer.Option("--replace")] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Give each month of a range a duty unit, in rotation order, and print the schedule.
@@ -113,17 +109,9 @@ def rotation_plan(
 def rotation_show(
     ctx: typer.Context,
     start: Annotated[str | None, typer.Option("--from")] = None,
-    end: Annotated[
-        str | None,
-        typer.Option("--to"),
-    ] = None,
+    end: Annotated[str | None, typer.Option("--to")] = None,
     year: Annotated[str | None, typer.Option("--year")] = None,
-    fmt: Annotated[
-        str,
-        format_option(
-            *SCHEDULE_FORMATS,
-        ),
-    ] = "table",
+    fmt: Annotated[str, format_option(*SCHEDULE_FORMATS)] = "table",
     output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Show the schedule: months with their duty units, months per unit, and gaps."""
@@ -189,16 +177,11 @@ def _emit_change(entries: list[dict[str, Any]], fmt: str) -> None:
     emit(entries, fmt, entry_columns())
 
 
-def _warn(lines: list[str]) -> None:
-    for line in lines:
-        sys.stderr.write(line + "\n")
-
-
 @app.command("assign")
 def rotation_assign(
     ctx: typer.Context,
-    month: Annotated[str, typer.Argument()],
-    unit: Annotated[str, typer.Argument()],
+    month: TextArgument,
+    unit: TextArgument,
     note: NoteOption = None,
     fmt: FormatOption = "table",
 ) -> None:
@@ -212,13 +195,13 @@ def rotation_assign(
     entry = change.entries[0]
     key = "rotation.assigned" if change.changed else "rotation.unchanged"
     sys.stderr.write(t(key, month=entry["month"], unit=entry["unit"]) + "\n")
-    _warn(change.warnings)
+    notices(change.warnings)
 
 
 @app.command("unassign")
 def rotation_unassign(
     ctx: typer.Context,
-    month: Annotated[str, typer.Argument()],
+    month: TextArgument,
     note: NoteOption = None,
     fmt: FormatOption = "table",
 ) -> None:
@@ -235,8 +218,8 @@ def rotation_unassign(
 @app.command("swap")
 def rotation_swap(
     ctx: typer.Context,
-    first: Annotated[str, typer.Argument()],
-    second: Annotated[str, typer.Argument()],
+    first: TextArgument,
+    second: TextArgument,
     note: NoteOption = None,
     fmt: FormatOption = "table",
 ) -> None:
@@ -255,16 +238,13 @@ def rotation_swap(
         )
         + "\n"
     )
-    _warn(change.warnings)
+    notices(change.warnings)
 
 
 @app.command("order")
 def rotation_order_command(
     ctx: typer.Context,
-    units: Annotated[
-        list[str] | None,
-        typer.Argument(),
-    ] = None,
+    units: Annotated[list[str] | None, typer.Argument()] = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Print or change the rotation order of the council units.

@@ -21,20 +21,21 @@ from beiwen.commands.options import (
     SHOW_FORMATS,
     FormatOption,
     OutputOption,
+    RequiredTextOption,
     ShowFormatOption,
     ShowPiiOption,
+    TextArgument,
+    TextOption,
     all_option,
     format_option,
-    given,
     id_argument,
+    passed,
 )
 from beiwen.i18n import t
 
 EXPORT_FORMATS = ("csv", "json", "xlsx")
 
-app = typer.Typer(
-    no_args_is_help=True,
-)
+app = typer.Typer(no_args_is_help=True)
 
 H_ID = ("ID", "编号")
 H_CODE = ("Credit code", "信用代码")
@@ -49,6 +50,8 @@ H_OPENED = ("Opened", "开业日期")
 H_COUNCIL = ("Council", "联席会")
 H_RETIRED = ("Retired", "退出时间")
 UnitRef = Annotated[str, id_argument()]
+# The fields `units add` and `units edit` pass on as text (the council flag apart).
+UNIT_FIELDS = ("name", "kind", "code", "category", "grid", "address", "contact", "phone", "opened")
 
 
 def _columns(show_pii: bool) -> list[Any]:
@@ -73,45 +76,21 @@ def _columns(show_pii: bool) -> list[Any]:
 @app.command("add")
 def units_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument()],
-    kind: Annotated[
-        str,
-        typer.Option(),
-    ],
-    code: Annotated[
-        str | None,
-        typer.Option(),
-    ] = None,
-    council: Annotated[
-        bool,
-        typer.Option(
-            "--council",
-        ),
-    ] = False,
-    category: Annotated[
-        str | None,
-        typer.Option(),
-    ] = None,
-    grid: Annotated[str | None, typer.Option()] = None,
-    address: Annotated[str | None, typer.Option()] = None,
-    contact: Annotated[str | None, typer.Option()] = None,
-    phone: Annotated[str | None, typer.Option()] = None,
-    opened: Annotated[str | None, typer.Option()] = None,
+    name: TextArgument,
+    kind: RequiredTextOption,
+    code: TextOption = None,
+    council: Annotated[bool, typer.Option("--council")] = False,
+    category: TextOption = None,
+    grid: TextOption = None,
+    address: TextOption = None,
+    contact: TextOption = None,
+    phone: TextOption = None,
+    opened: TextOption = None,
 ) -> None:
     """Add a unit and print its id."""
     from beiwen.services.units import add_unit
 
-    raw = given(
-        name=name,
-        kind=kind,
-        code=code,
-        category=category,
-        grid=grid,
-        address=address,
-        contact=contact,
-        phone=phone,
-        opened=opened,
-    )
+    raw = passed(ctx, *UNIT_FIELDS)
     if council:
         raw["council"] = "1"
     unit_id = add_unit(connect(ctx), raw)
@@ -122,14 +101,11 @@ def units_add(
 @app.command("list")
 def units_list(
     ctx: typer.Context,
-    kind: Annotated[str | None, typer.Option()] = None,
-    council: Annotated[
-        bool,
-        typer.Option("--council"),
-    ] = False,
-    grid: Annotated[str | None, typer.Option()] = None,
-    category: Annotated[str | None, typer.Option()] = None,
-    search: Annotated[str | None, typer.Option()] = None,
+    kind: TextOption = None,
+    council: Annotated[bool, typer.Option("--council")] = False,
+    grid: TextOption = None,
+    category: TextOption = None,
+    search: TextOption = None,
     all_: Annotated[bool, all_option()] = False,
     fmt: FormatOption = "table",
     show_pii: ShowPiiOption = False,
@@ -186,31 +162,21 @@ def units_show(
 def units_edit(
     ctx: typer.Context,
     ref: UnitRef,
-    name: Annotated[str | None, typer.Option()] = None,
-    kind: Annotated[str | None, typer.Option()] = None,
-    code: Annotated[str | None, typer.Option()] = None,
+    name: TextOption = None,
+    kind: TextOption = None,
+    code: TextOption = None,
     council: Annotated[bool | None, typer.Option("--council/--no-council")] = None,
-    category: Annotated[str | None, typer.Option()] = None,
-    grid: Annotated[str | None, typer.Option()] = None,
-    address: Annotated[str | None, typer.Option()] = None,
-    contact: Annotated[str | None, typer.Option()] = None,
-    phone: Annotated[str | None, typer.Option()] = None,
-    opened: Annotated[str | None, typer.Option()] = None,
+    category: TextOption = None,
+    grid: TextOption = None,
+    address: TextOption = None,
+    contact: TextOption = None,
+    phone: TextOption = None,
+    opened: TextOption = None,
 ) -> None:
     """Change fields of a unit."""
     from beiwen.services.units import edit_unit
 
-    raw = given(
-        name=name,
-        kind=kind,
-        code=code,
-        category=category,
-        grid=grid,
-        address=address,
-        contact=contact,
-        phone=phone,
-        opened=opened,
-    )
+    raw = passed(ctx, *UNIT_FIELDS)
     if council is not None:
         raw["council"] = "1" if council else "0"
     unit = edit_unit(connect(ctx), ref, raw)
@@ -238,11 +204,8 @@ def units_retire(
 @app.command("import")
 def units_import(
     ctx: typer.Context,
-    file: Annotated[
-        Path,
-        typer.Argument(),
-    ],
-    kind: Annotated[str, typer.Option()] = "merchant",
+    file: Annotated[Path, typer.Argument()],
+    kind: RequiredTextOption = "merchant",
     encoding: EncodingOption = "auto",
     sheet: SheetOption = None,
     dry_run: DryRunOption = False,
