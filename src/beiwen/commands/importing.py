@@ -26,31 +26,24 @@ SkipInvalidOption = Annotated[
     typer.Option("--skip-invalid"),
 ]
 RejectsOption = Annotated[Path | None, typer.Option()]
+# The options above, as every importer takes them.
+FILE_OPTIONS = ("encoding", "sheet", "dry_run", "skip_invalid", "rejects")
 
 
 def run_import_command(
+    ctx: typer.Context,
     file: Path,
     do_import: Callable[..., Any],
-    *,
-    encoding: str,
-    sheet: str | None,
-    dry_run: bool,
-    skip_invalid: bool,
-    rejects: Path | None,
     summary_key: str = "import.summary",
 ) -> Any:
-    """Run one importer with a progress bar on stderr, then print what it did."""
+    """Run one importer with the file options of the command (`ctx.params`) and a progress
+    bar on stderr, then print what it did."""
     from beiwen.commands.progress import byte_progress
 
+    options = {name: ctx.params[name] for name in FILE_OPTIONS}
+    dry_run, rejects = options["dry_run"], options["rejects"]
     with byte_progress(file) as advance:
-        summary = do_import(
-            encoding=encoding,
-            sheet=sheet,
-            dry_run=dry_run,
-            skip_invalid=skip_invalid,
-            rejects=rejects,
-            on_bytes=advance,
-        )
+        summary = do_import(**options, on_bytes=advance)
     if summary.encoding:
         sys.stderr.write(t("table.encoding_used", path=file, encoding=summary.encoding) + "\n")
     notices(summary.errors)
@@ -93,16 +86,7 @@ def import_command(
             skip_invalid: SkipInvalidOption = False,
             rejects: RejectsOption = None,
         ) -> None:
-            run_import_command(
-                file,
-                partial(importer(), connect(ctx), file),
-                encoding=encoding,
-                sheet=sheet,
-                dry_run=dry_run,
-                skip_invalid=skip_invalid,
-                rejects=rejects,
-                summary_key=summary_key,
-            )
+            run_import_command(ctx, file, partial(importer(), connect(ctx), file), summary_key)
 
         command.__name__ = command.__qualname__ = importer.__name__
         command.__doc__ = importer.__doc__

@@ -217,15 +217,7 @@ def units_import(
 
     from beiwen.services.units import import_units
 
-    run_import_command(
-        file,
-        partial(import_units, connect(ctx), file, default_kind=kind),
-        encoding=encoding,
-        sheet=sheet,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        rejects=rejects,
-    )
+    run_import_command(ctx, file, partial(import_units, connect(ctx), file, default_kind=kind))
 
 
 @app.command("export")
