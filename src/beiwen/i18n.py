@@ -14,6 +14,8 @@ import locale
 import os
 from importlib.resources import files
 
+from beiwen.printable import printable
+
 Catalog = dict[str, tuple[str, str]]  # key -> (English, Chinese)
 
 LANGUAGES = ("zh", "en")
@@ -74,7 +76,13 @@ def t(key: str, /, **values: object) -> str:
     field = values.get("field")
     if isinstance(field, str):  # a field is named by its label: 第 6 行：联系电话：…
         values["field"] = field_label(field, catalogue)
-    return text.format(**values)
+    # What a message quotes may come from an imported file: no control character reaches
+    # the terminal through it (the message's own text has none).
+    safe = {
+        name: value if isinstance(value, (int, float)) else printable(str(value))
+        for name, value in values.items()
+    }
+    return text.format(**safe)
 
 
 def field_label(name: str, catalogue: dict[str, str] | None = None) -> str:

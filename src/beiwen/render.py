@@ -25,9 +25,10 @@ if TYPE_CHECKING:  # rich costs ~50 ms to import: only the table paths load it
     from rich.text import Text
 from beiwen.i18n import label, t
 
-# Re-exported for the renderers: the rule itself lives in io/formulas.py.
+# Re-exported for the renderers: the rules live in io/formulas.py and printable.py.
 from beiwen.io.formulas import formula_like as formula_like
 from beiwen.io.formulas import neutralise as neutralise
+from beiwen.printable import printable as printable
 
 FORMATS = ("table", "json", "csv")
 
@@ -105,24 +106,6 @@ def cell(value: Any) -> str:
         if found:
             return f"{found[1]} {found[2]}"
     return str(value)
-
-
-# C0 controls but tab and newline, DEL, C1 controls, the line and paragraph separators, and
-# the bidirectional embeddings, overrides and isolates: what can move a terminal's cursor,
-# retitle its window, hide text or reorder it.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def _escaped(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def printable(text: str) -> str:
-    """`text` safe for a terminal: each control character shown as a Python-style escape
-    (ESC as `\\x1b`, U+202E as `\\u202e`); tab and newline stay. Only what is shown changes:
-    the database, JSON and CSV keep the text as typed."""
-    return _UNPRINTABLE.sub(_escaped, text)
 
 
 def text(value: Any, style: str = "") -> Text:
