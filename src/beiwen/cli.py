@@ -35,7 +35,7 @@ localise.install()
 
 
 def print_error(message: str, details: list[str] | None = None) -> None:
-    from beiwen.render import printable  # light: rich loads only for tables
+    from beiwen.printable import printable
 
     lines = [f"{t('error.prefix')}{t('error.colon')}{message}", *(details or [])]
     sys.stderr.write(printable("\n".join(lines)) + "\n")
