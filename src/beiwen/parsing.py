@@ -48,8 +48,14 @@ _DATE_FORMS = (
     re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII),
     re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})", re.ASCII),
     re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日", re.ASCII),
+    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})", re.ASCII),
     re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII),
 )
+# A date cell that reached the file as Excel's serial number (days since 1899-12-30, with
+# the fraction of a day for a time): five digits, 1927-05-18 to 2173-10-14, so that neither
+# a year (2019) nor an eight-digit date (20190305) is ever read as one.
+_EXCEL_SERIAL = re.compile(r"(\d{5})(?:\.(\d+))?", re.ASCII)
+_EXCEL_EPOCH = datetime(1899, 12, 30)
 _TIME_FORM = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?", re.ASCII)
 _OFFSET_FORM = re.compile(r"(.*?)(Z|[+-]\d{2}:?\d{2})$", re.ASCII)
 _YEAR_FORM = re.compile(r"\d{4}", re.ASCII)
@@ -95,8 +101,20 @@ def parse_year(value: str, field: str = "year") -> int:
     raise InvalidInputError(t("parse.year", field=field, value=_shown(value)))
 
 
+def _excel_serial(text: str) -> datetime | None:
+    """The moment an Excel serial number such as `43529` or `43529.5` stands for, else None."""
+    match = _EXCEL_SERIAL.fullmatch(text)
+    if not match:
+        return None
+    moment = _EXCEL_EPOCH + timedelta(days=float(text))
+    return moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
+
+
 def _calendar_date(text: str) -> date | None:
     """The real date `text` writes in one of the date forms (any year), else None."""
+    serial = _excel_serial(text)
+    if serial is not None and serial.time() == time():
+        return serial.date()
     for form in _DATE_FORMS:
         match = form.fullmatch(text)
         if match:
@@ -108,7 +126,8 @@ def _calendar_date(text: str) -> date | None:
 
 
 def parse_date(value: str, field: str = "date") -> date:
-    """`2019-03-05`, `2019/3/5`, `2019年3月5日`, `20190305` -> a date in FIRST_DAY..LAST_DAY."""
+    """`2019-03-05`, `2019/3/5`, `2019.3.5`, `2019年3月5日`, `20190305`, Excel's `43529` -> a
+    date in FIRST_DAY..LAST_DAY."""
     day = _calendar_date(ascii_digits(value.strip(), field))
     if day is None:
         raise InvalidInputError(t("parse.date", field=field, value=_shown(value)))
@@ -125,6 +144,9 @@ def parse_datetime(value: str, field: str = "time") -> datetime:
     """
     text = ascii_digits(value.strip(), field)
     invalid = InvalidInputError(t("parse.datetime", field=field, value=_shown(value)))
+    serial = _excel_serial(text)
+    if serial is not None:
+        return serial.replace(tzinfo=CHINA_TZ)
     offset: timezone | None = None
     match = _OFFSET_FORM.fullmatch(text)
     if match and ("T" in text or " " in text):
@@ -182,7 +204,14 @@ def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+# Full-width ASCII (ＡＢＣ１２３＋－) and the ideographic space, as Chinese input methods type
+# them, -> ASCII; nothing else (NFKC would also rewrite CJK compatibility characters).
+_FULL_WIDTH_DIGITS = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def half_width(value: str) -> str:
+    """`value` with full-width ASCII letters, digits, signs and spaces made ASCII."""
+    return value.translate(_FULL_WIDTH_DIGITS)
 
 
 # The yes/no words rosters and users write; an empty cell is a no.
@@ -193,7 +222,7 @@ _NO = frozenset({"0", "no", "n", "false", "否", ""})
 def parse_yes_no(value: str, field: str = "value") -> bool:
     """`是`/`否`, yes/no, y/n, 1/0, true/false, `对`, `√` (any case, spaces ignored); an empty
     text is no."""
-    text = value.strip().lower()
+    text = half_width(value).strip().lower()
     if text in _YES:
         return True
     if text in _NO:
@@ -202,7 +231,8 @@ def parse_yes_no(value: str, field: str = "value") -> bool:
 
 
 def ascii_digits(value: str, field: str = "value") -> str:
-    """`value` with full-width digits (１２) made ASCII; any other Unicode digit is refused.
+    """`value` with full-width digits (１２), letters and signs made ASCII; any other Unicode
+    digit is refused.
 
     Python's `str.isdigit()`, `int()` and regex `\\d` all accept digits such as ①, ² or ٣;
     every number a user types goes through here first, so only 0-9 ever reach them.
@@ -284,7 +314,7 @@ def credit_code_check_char(first17: str) -> str:
 
 def parse_credit_code(value: str, field: str = "code") -> str:
     """A unified social credit code (统一社会信用代码), upper-cased, checked by GB 32100-2015."""
-    code = value.strip().upper()
+    code = half_width(value).strip().upper()
     if len(code) != 18:
         raise InvalidInputError(
             t("parse.credit_code_length", field=field, value=value, length=len(code))
@@ -307,12 +337,28 @@ _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:-\d{1,6})?", re.ASCII)
 _SERVICE = re.compile(r"[48]00-?\d{3}-?\d{4}", re.ASCII)
 
 
+_MOBILE_SPACED = re.compile(r"((?:\+86[ -]?)?)(1[3-9][\d -]{9,13})", re.ASCII)
+_SPACED_LANDLINE = re.compile(r"(0\d{2,3}) +(\d[\d ]{6,9})", re.ASCII)
+
+
 def parse_phone(value: str, field: str = "phone") -> str:
     """A mobile or landline number, kept as the text given (trimmed, full-width digits made
-    ASCII): never a number."""
-    phone = ascii_digits(value.strip(), field)
+    ASCII): never a number, so no leading zero is lost. The spaces and dashes people put
+    inside a mobile (`138 1234 5678`, `138-1234-5678`) are dropped; a landline's area code
+    may be set off by a space (`023 6828 1234` -> `023-68281234`)."""
+    phone = " ".join(ascii_digits(value.strip(), field).split())
     if _MOBILE.fullmatch(phone) or _LANDLINE.fullmatch(phone) or _SERVICE.fullmatch(phone):
         return phone
+    spaced = _MOBILE_SPACED.fullmatch(phone)
+    if spaced:
+        compact = spaced[1] + re.sub(r"[ -]", "", spaced[2])
+        if _MOBILE.fullmatch(compact):
+            return compact
+    landline = _SPACED_LANDLINE.fullmatch(phone)
+    if landline:
+        joined = f"{landline[1]}-{landline[2].replace(' ', '')}"
+        if _LANDLINE.fullmatch(joined):
+            return joined
     raise InvalidInputError(t("parse.phone", field=field, value=value))
 
 
@@ -331,7 +377,7 @@ def mask_phone(phone: str | None) -> str:
     return "".join("*" if i in hidden else c for i, c in enumerate(phone))
 
 
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::00)?", re.ASCII)  # :00: a spreadsheet's time cell
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_CHINESE = "一二三四五六日"
 
@@ -391,7 +437,7 @@ def parse_id_number(value: str, field: str = "id_number") -> str:
 
     Error messages show the number masked: they end up in terminals and logs.
     """
-    number = value.strip().upper()
+    number = half_width(value).strip().upper()
     shown = mask_id_number(number)
     if len(number) != 18:
         raise InvalidInputError(

@@ -296,8 +296,16 @@ ALIASES["ISSUE_STATUSES"] = {
     "已取消": "cancelled",
 }
 ALIASES["SATISFACTION"] = {
+    "非常满意": "satisfied",
+    "很满意": "satisfied",
+    "十分满意": "satisfied",
+    "比较满意": "basic",
     "较满意": "basic",
+    "还算满意": "basic",
     "一般": "basic",
+    "不太满意": "unsatisfied",
+    "很不满意": "unsatisfied",
+    "非常不满意": "unsatisfied",
 }
 
 CLASS_STATUSES: Vocabulary = {
