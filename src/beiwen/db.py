@@ -20,7 +20,6 @@ from typing import Any
 
 from beiwen.errors import BeiwenError, DatabaseMissingError, InvalidInputError
 from beiwen.i18n import t
-from beiwen.repository.database import table_counts
 
 BUSY_TIMEOUT_MS = 30_000
 PRAGMAS = {
@@ -372,3 +371,15 @@ def _keep_aside(path: Path, name: str) -> Path:
         except FileExistsError:
             continue
     raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
+
+
+def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows per table: what a backup or a restore must carry over unchanged."""
+    names = [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
+# The one count of rows per table, shared with the backup (re-exported for services).
+from beiwen.db import table_counts as table_counts
+
 CONTENT_TABLES = ("grids", "units", "issues", "people", "courses", "activities")
 
 
@@ -38,14 +41,3 @@ def foreign_key_problems(conn: sqlite3.Connection) -> list[tuple[str, int, str]]
         (table, rowid, parent)
         for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
     ]
-
-
-def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    names = [
-        name
-        for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name"
-        )
-    ]
-    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
