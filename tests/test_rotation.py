@@ -453,7 +453,7 @@ def test_show_defaults_to_this_year(council: Cli) -> None:
 def test_show_colours_gaps_red_on_a_terminal(council: Cli) -> None:
     from rich.console import Console
 
-    from beiwen.commands.rotation import _month_list
+    from beiwen.render_rotation import month_list as _month_list
 
     console = Console(force_terminal=True, color_system="standard", width=120)
     with console.capture() as captured:

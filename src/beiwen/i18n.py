@@ -9,24 +9,27 @@ same placeholders, and that every key the code names exists.
 
 from __future__ import annotations
 
-import json
 import locale
 import os
-from importlib.resources import files
+from pathlib import Path
 
 from beiwen.printable import printable
 
 Catalog = dict[str, tuple[str, str]]  # key -> (English, Chinese)
 
 LANGUAGES = ("zh", "en")
+_LOCALE = Path(__file__).parent / "locale"  # packaged with the code (hatch includes it)
 _texts: dict[str, dict[str, str]] = {}  # language -> key -> text, read on first use
 _language = "zh"
 
 
 def texts(language: str) -> dict[str, str]:
-    """The catalogue of `language` (key -> text)."""
+    """The catalogue of `language` (key -> text), read on first use (json and the file are
+    not touched by commands that print no sentence, such as --version)."""
     if language not in _texts:
-        source = files("beiwen").joinpath("locale", f"{language}.json")
+        import json
+
+        source = _LOCALE / f"{language}.json"
         _texts[language] = json.loads(source.read_text(encoding="utf-8"))
     return _texts[language]
 

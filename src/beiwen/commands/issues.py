@@ -43,9 +43,10 @@ ADD_FIELDS = "title category grid source reported_at reporter phone unit descrip
 
 
 def _local(value: Any) -> str:
-    from beiwen.render_issues import local
+    # The service's own form of a time in a message: no renderer (and no rich) for `add`.
+    from beiwen.services.issues import local_time
 
-    return local(value)
+    return local_time(value)
 
 
 def _move(ctx: typer.Context, action: str, *args: Any) -> None:

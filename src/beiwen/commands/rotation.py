@@ -20,7 +20,6 @@ from beiwen.commands.options import (
     output_option,
 )
 from beiwen.i18n import t
-from beiwen.render_rotation import month_list as _month_list  # noqa: F401  (tests read it here)
 
 app = typer.Typer(no_args_is_help=True)
 
