@@ -46,6 +46,7 @@ def run_import_command(
         summary = do_import(**options, on_bytes=advance)
     if summary.encoding:
         sys.stderr.write(t("table.encoding_used", path=file, encoding=summary.encoding) + "\n")
+    notices(summary.notices)
     notices(summary.errors)
     if summary.rejected and rejects is not None:
         sys.stderr.write(t("import.rejects_written", path=rejects) + "\n")

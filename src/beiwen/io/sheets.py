@@ -218,8 +218,9 @@ def check_sheet_size(path: Path, sheet: str) -> None:
 
 def read_workbook(
     path: Path, sheet: str | None
-) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The header and numbered rows of `sheet` (default: the first sheet) of a workbook."""
+) -> tuple[list[str], Iterator[tuple[int, list[str]]], int]:
+    """The header, numbered rows and header's row number of `sheet` (default: the first
+    sheet) of a workbook."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -244,7 +245,8 @@ def read_workbook(
         for index, cells in enumerate(data.iter_rows())
     )
     header: list[str] | None = None
-    for _line, cells in rows:
+    header_line = 1
+    for header_line, cells in rows:  # noqa: B007
         if any(cell.strip() for cell in cells):
             header = [cell.strip() for cell in cells[: _last_filled(cells)]]
             break
@@ -258,7 +260,7 @@ def read_workbook(
             if any(cell.strip() for cell in cells):
                 yield number, cells[: max(width, _last_filled(cells))]
 
-    return header, body()
+    return header, body(), header_line
 
 
 def _last_filled(cells: list[str]) -> int:

@@ -16,6 +16,7 @@ import codecs
 import csv
 import errno
 import io
+import itertools
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +92,10 @@ class Table:
     escaped: bool = True
     # Releases the open file when the rows are not read to the end (a refused header).
     close: Callable[[], None] = lambda: None
+    # The line (sheet row) the header stands on: the first that is not blank.
+    header_line: int = 1
+    # Spreadsheet rows end at their last filled cell: a shorter row is padded, not ragged.
+    short_rows: bool = False
 
 
 def read_table(
@@ -107,8 +112,8 @@ def read_table(
         if suffix in (".csv", ".tsv", ".txt"):
             return _read_delimited(path, encoding, "\t" if suffix == ".tsv" else ",", on_bytes)
         if suffix in (".xlsx", ".xls", ".xlsm", ".ods"):
-            header, rows = read_workbook(path, sheet)
-            return Table(header=header, rows=rows, encoding=None)
+            header, rows, line = read_workbook(path, sheet)
+            return Table(header=header, rows=rows, header_line=line, short_rows=True)
         if suffix == ".json":
             return _read_json(path, encoding, on_bytes)
     except OSError as error:  # also a path longer than the file system allows (is_file)
@@ -266,7 +271,14 @@ def _read_delimited(
         raise InvalidInputError(t("table.empty", path=path))
     handle = path.open("rb")
     lines = _decoded_lines(handle, chosen, auto, on_bytes, LINE_LIMIT)
-    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        head = list(itertools.islice(lines, SNIFF_LINES))
+    except BaseException:
+        lines.close()
+        handle.close()
+        raise
+    delimiter = sniff_delimiter(head, delimiter)
+    reader = csv.reader(itertools.chain(head, lines), delimiter=delimiter)
     csv.field_size_limit(CELL_LIMIT)
 
     def records() -> Generator[tuple[int, list[str]], None, None]:
@@ -304,8 +316,32 @@ def _read_delimited(
         raise InvalidInputError(t("table.empty", path=path)) from None
     header = [cell.lstrip("\ufeff") for cell in first[1]]
     return Table(
-        header=header, rows=iterator, encoding=_display_encoding(chosen), close=iterator.close
+        header=header,
+        rows=iterator,
+        encoding=_display_encoding(chosen),
+        close=iterator.close,
+        header_line=first[0],
     )
+
+
+SNIFF_LINES = 20  # lines looked at to choose the delimiter (a title row may stand first)
+DELIMITERS = (",", "\t", ";")
+
+
+def sniff_delimiter(head: list[str], default: str) -> str:
+    """The delimiter among comma, tab and semicolon that the first lines use most, outside
+    quotes (Excel's "Unicode text" is tab-separated whatever its extension); `default` (the
+    extension's) on a tie."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    for line in head:
+        quoted = False
+        for char in line[:65536]:  # a roster's line is short; a 4 MB one is not read twice
+            if char == '"':
+                quoted = not quoted
+            elif not quoted and char in counts:
+                counts[char] += 1
+    best = max(counts.values())
+    return default if best == 0 or counts[default] == best else max(counts, key=counts.__getitem__)
 
 
 def _display_encoding(name: str) -> str:

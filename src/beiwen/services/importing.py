@@ -11,8 +11,9 @@ keys seen so far and the bad rows are kept.
 from __future__ import annotations
 
 import csv
+import itertools
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from beiwen.i18n import t
 from beiwen.io.files import check_target, protected
 from beiwen.io.formulas import unneutralise
 from beiwen.io.tables import Table, is_csv_error, read_table
+from beiwen.parsing import half_width
 
 # The column --rejects adds; a corrected rejects file is imported again with it still there.
 REJECTS_ERROR_COLUMN = ("error", "错误")
@@ -55,6 +57,9 @@ class ImportSummary:
     rejected: int = 0
     dry_run: bool = False
     errors: list[str] = field(default_factory=list)
+    # What the command tells on stderr about how the file was read: the header row it took,
+    # the total rows it skipped (services never print).
+    notices: list[str] = field(default_factory=list)
 
     def count(self, outcome: RowOutcome) -> None:
         if outcome == "inserted":
@@ -109,8 +114,14 @@ def resolve_header(header: list[str], spec: ImportSpec) -> list[str | None]:
         if not key or (found is None and name.strip() in REJECTS_ERROR_COLUMN):
             mapping.append(None)
             continue
+        if found is None and key in RUNNING_NUMBER_COLUMNS:
+            mapping.append(None)  # 序号, No.: the office's running number, not data
+            continue
         if found is None:
-            raise InvalidInputError(t("import.unknown_column", column=name, accepted=accepted))
+            unknown = (
+                "import.unknown_title" if _title_like(name, header) else "import.unknown_column"
+            )
+            raise InvalidInputError(t(unknown, column=name, accepted=accepted))
         if found in seen:
             raise InvalidInputError(
                 t(
@@ -129,6 +140,67 @@ def resolve_header(header: list[str], spec: ImportSpec) -> list[str | None]:
                 t("import.missing_column", canonical=canonical, example=example)
             )
     return mapping
+
+
+# The office's running-number columns, ignored unless the importer has a column of that name.
+RUNNING_NUMBER_COLUMNS = frozenset({"序号", "序", "编号", "行号", "no", "no.", "nr.", "#", "＃"})
+# The first cell of a total or subtotal row (合计：1户), which is never a record.
+TOTAL_WORDS = ("合计", "小计", "总计", "共计")
+HEADER_SEARCH_ROWS = 10  # rows looked at for the header below titles and blank rows
+_TITLE_WORDS = ("名册", "名单", "台账", "统计", "汇总", "一览", "清单", "登记", "表")
+
+
+def is_total_row(cells: list[str]) -> bool:
+    """Whether the first filled cell starts with 合计, 小计, 总计 or 共计."""
+    first = next((cell for cell in cells if cell.strip()), "")
+    return "".join(half_width(first).split()).startswith(TOTAL_WORDS)
+
+
+def _title_like(name: str, header: list[str]) -> bool:
+    """A sheet's title taken for the header: alone on its row, or a long name of a list."""
+    alone = sum(1 for cell in header if cell.strip()) == 1
+    return alone or (len(name.strip()) >= 6 and any(word in name for word in _TITLE_WORDS))
+
+
+def _header_score(cells: list[str], known: set[str]) -> bool:
+    """Whether most filled cells of a row are column names of the importer (one at least)."""
+    names = [normalise_header(cell) for cell in cells if normalise_header(cell)]
+    hits = sum(1 for name in names if name in known)
+    running = sum(1 for name in names if name in RUNNING_NUMBER_COLUMNS and name not in known)
+    return hits > 0 and (hits + running) * 2 > len(names)
+
+
+def locate_header(
+    table: Table, spec: ImportSpec, notices: list[str]
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header and the rows under it: the first row whose cells are mostly the importer's
+    column names, below titles and blank rows; a row of group titles right above it (a
+    two-level merged header) fills the header's empty cells. Taken as it stands when no row
+    of the first HEADER_SEARCH_ROWS is one (the unknown column is then reported)."""
+    known = {normalise_header(a) for c, aliases in spec.columns.items() for a in (c, *aliases)}
+    seen: list[tuple[int, list[str]]] = [(table.header_line, table.header)]
+    found = 0 if _header_score(table.header, known) else None
+    while found is None and len(seen) < HEADER_SEARCH_ROWS:
+        row = next(table.rows, None)
+        if row is None:
+            break
+        seen.append(row)
+        found = len(seen) - 1 if _header_score(row[1], known) else None
+    if not found:  # the first row, or none: the first row is the header
+        return table.header, itertools.chain(seen[1:], table.rows)
+    line, header = seen[found][0], [cell.strip() for cell in seen[found][1]]
+    above_line, above = seen[found - 1]
+    if above_line == line - 1 and sum(1 for cell in above if cell.strip()) >= 2:
+        header += [""] * (len(above) - len(header))
+        header = [
+            cell or (above[i].strip() if i < len(above) else "") for i, cell in enumerate(header)
+        ]
+        notices.append(t("import.header_merged", first=above_line, line=line))
+    else:
+        notices.append(t("import.header_found", line=line))
+    while header and not header[-1]:
+        header.pop()
+    return header, itertools.chain(seen[found + 1 :], table.rows)
 
 
 IMPORT_CACHE_KIB = 32 * 1024  # SQLite page cache during an import, in KiB
@@ -169,9 +241,11 @@ def _import_rows(
     skip_invalid: bool,
     rejects: Path | None,
 ) -> ImportSummary:
-    mapping = resolve_header(table.header, spec)
-    width = len(table.header)
     summary = ImportSummary(path=str(path), encoding=table.encoding, dry_run=dry_run)
+    header, rows = locate_header(table, spec, summary.notices)
+    mapping = resolve_header(header, spec)
+    width = len(header)
+    totals: list[int] = []
     bad_rows: list[tuple[list[str], str]] = []
     first_line_of: dict[tuple[str, str], int] = {}
     seen = 0  # every row, also the valid ones left unwritten once the import is refused
@@ -179,9 +253,14 @@ def _import_rows(
     # they are spilled to the WAL and read back again and again. 32 MiB keeps them in memory.
     conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     with write(conn, dry_run=dry_run):
-        for line, cells in table.rows:
+        for line, cells in rows:
+            if table.short_rows and len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            if is_total_row(cells):
+                totals.append(line)
+                continue
             seen += 1
-            problems = _row_problems(line, cells, width, mapping, table.header)
+            problems = _row_problems(line, cells, width, mapping, header)
             clean: dict[str, Any] = {}
             if not problems:
                 raw = {
@@ -216,15 +295,18 @@ def _import_rows(
             if summary.errors and not skip_invalid:
                 continue  # the import will be refused: validate on, write no more
             summary.count(spec.write(conn, clean))
+        if totals:
+            lines = ", ".join(map(str, totals))
+            summary.notices.append(t("import.totals_skipped", count=len(totals), lines=lines))
         if seen == 0:
             raise InvalidInputError(t("import.no_rows", path=path))
         if summary.errors and not skip_invalid:
             raise ImportRejectedError(
                 t("import.rejected", path=path, bad=summary.rejected, total=seen),
-                details=summary.errors,
+                details=[*summary.notices, *summary.errors],
             )
         if skip_invalid and rejects is not None and bad_rows and not dry_run:
-            write_rejects(rejects, table.header, bad_rows)  # before the commit, never after
+            write_rejects(rejects, header, bad_rows)  # before the commit, never after
     return summary
 
 
