@@ -250,35 +250,56 @@ def test_report_change_of_a_rate_is_in_percentage_points(demo: Cli) -> None:
     assert "+21.4 pt" in demo.ok("report", "--month", "2024-08", "--compare").stdout
 
 
+def chinese_csv_blocks(raw: str) -> dict[str, list[list[str]]]:
+    """The Chinese report CSV by its blocks: heading -> rows (header row first)."""
+    assert raw.startswith("\ufeff")
+    found: dict[str, list[list[str]]] = {}
+    block: list[list[str]] = []
+    for row in [*csv.reader(io.StringIO(raw.lstrip("\ufeff"))), []]:
+        if row:
+            block.append(row)
+        elif block:
+            found[block[0][0]] = block[1:]
+            block = []
+    return found
+
+
 def test_report_csv_in_chinese_names_every_figure(demo: Cli) -> None:
+    # Issue 15: in Chinese the CSV is one table per section, people's reading, not key paths.
     raw = demo.ok("report", "--month", "2024-08", "--compare", "--format", "csv", lang="zh").stdout
-    assert raw.startswith("\ufeff指标,数值\n")
-    rows = dict(list(csv.reader(io.StringIO(raw.lstrip("\ufeff"))))[1:])
-    assert not [name for name in rows if LATIN.search(name)]
-    assert rows["问题工单·收集问题"] == "14"
-    assert rows["问题工单·问题处理率"] == "1.0"
-    assert rows["问题工单·分子/分母·按时办结率"] == "9/14"
-    assert rows["问题工单·分类·游摊占道·收集问题"] == "8"
-    assert rows["问题工单·分网格·第5网格·已处理"] == "9"
-    assert rows["活动与服务·各类型·金融服务进企业·服务企业"] == "14"
-    assert rows["上期·问题工单·收集问题"] == "7"
-    assert rows["时间段·名称"] == "2024-08"
-    # English keeps the report's keys, as scripts read them.
+    blocks = chinese_csv_blocks(raw)
+    assert not [
+        cell for rows in blocks.values() for row in rows for cell in row if LATIN.search(cell)
+    ]
+    metrics = {row[0]: row for row in blocks["问题工单"]}
+    assert metrics["指标"] == ["指标", "数值", "分子", "分母", "比率", "上期", "变化"]
+    assert metrics["收集问题"][1] == "14"
+    assert metrics["收集问题"][5] == "7"  # the previous month
+    assert metrics["问题处理率"][2:5] == ["14", "14", "100.0%"]
+    assert metrics["按时办结率"][2:4] == ["9", "14"]
+    assert {row[0]: row[1] for row in blocks["工单分类统计"]}["游摊占道"] == "8"
+    assert {row[0]: row[2] for row in blocks["工单分网格统计"]}["5"] == "9"
+    assert {row[0]: row[2] for row in blocks["活动与服务"]}["金融服务进企业"] == "14"
+    assert next(iter(blocks)) == "2024-08 月度工作报告"
+    # English keeps the report's keys, as scripts read them; so does --keys in Chinese.
     english = demo.ok("report", "--month", "2024-08", "--compare", "--format", "csv").stdout
     keys = dict(csv.reader(io.StringIO(english.lstrip("\ufeff"))))
     assert keys["metric"] == "value"
     assert keys["issues.by_category.vendor.collected"] == "8"
     assert keys["issues.by_grid.5.handled"] == "9"
     assert keys["previous.issues.collected"] == "7"
-    assert len(keys) == len(rows) + 1
+    keyed = demo.ok(
+        "report", "--month", "2024-08", "--compare", "--format", "csv", "--keys", lang="zh"
+    ).stdout
+    assert keyed == english
 
 
 def test_report_csv_in_chinese_labels_orders_without_a_grid(ready: Cli) -> None:
     ready.ok("issue", "add", "无网格", "--category", "other", "--reported-at", "2024-08-05 09:00")
     raw = ready.ok("report", "--month", "2024-08", "--format", "csv", lang="zh").stdout
-    rows = dict(csv.reader(io.StringIO(raw.lstrip("\ufeff"))))
-    assert rows["问题工单·分网格·未分网格·收集问题"] == "1"
-    assert rows["问题工单·分类·其他·收集问题"] == "1"
+    blocks = chinese_csv_blocks(raw)
+    assert {row[0]: row[1] for row in blocks["工单分网格统计"]}["未分网格"] == "1"
+    assert {row[0]: row[1] for row in blocks["工单分类统计"]}["其他"] == "1"
 
 
 def test_report_docx_in_chinese_has_no_english_word(demo: Cli, tmp_path: Path) -> None:

@@ -248,6 +248,22 @@ def to_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], bom: bool = True
     return buffer.getvalue()
 
 
+def to_csv_table(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], blocks: Sequence[Any] = ()
+) -> str:
+    """`to_csv` of rows already made cells: the header, then the rows; `blocks` adds more
+    tables below (each a sequence of lines), one empty line between them."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for number, lines in enumerate([[header, *rows], *blocks]):
+        if number:
+            writer.writerow([])
+        for line in lines:
+            writer.writerow(["" if value is None else neutralise(value) for value in line])
+    return buffer.getvalue()
+
+
 def emit(
     rows: list[dict[str, Any]],
     fmt: str,

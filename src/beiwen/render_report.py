@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from beiwen import vocab
-from beiwen.i18n import label, language, t
+from beiwen.i18n import label, t
 from beiwen.render import Column, neutralise, printable
 
 H_METRIC = ("Figure", "指标")
@@ -320,69 +320,14 @@ def flatten(data: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, 
         yield path, data
 
 
-# The names of the report's keys in the Chinese CSV, where no English word is left: the
-# figures by their report names, categories and kinds by their labels, names from the data
-# (courses, months, units) as they are.
-CSV_NAMES: dict[str, tuple[str, str]] = {
-    "period": ("period", "时间段"),
-    "label": ("label", "名称"),
-    "start": ("start", "开始日期"),
-    "end": ("end", "结束日期（不含）"),
-    "rotation": ("rotation", "轮值"),
-    "units": ("units", "轮值单位"),
-    "months": ("months", "各月"),
-    "issues": ("issues", "问题工单"),
-    **vocab.REPORT_METRICS,
-    "by_category": ("by_category", "分类"),
-    "by_grid": ("by_grid", "分网格"),
-    "fractions": ("fractions", "分子/分母"),
-    "courses": ("courses", "公益课程"),
-    "classes": ("classes", "堂数"),
-    "attendance": ("attendance", "参与人次"),
-    "by_course": ("by_course", "各课程"),
-    "activities": ("activities", "活动与服务"),
-    "count": ("count", "次数"),
-    "by_kind": ("by_kind", "各类型"),
-    "enterprises_served": ("enterprises_served", "服务企业"),
-    "enterprises_helped": ("enterprises_helped", "解决难题企业"),
-    "participants": ("participants", "参与人数"),
-    "monthly": ("monthly", "各月工单"),
-    "previous": ("previous", "上期"),
-    "generated_at": ("generated_at", "生成时间"),
-}
-# Keys below these are names from the data or vocabularies, not the report's own words.
-_CSV_CHILDREN: dict[str, Callable[[str], str]] = {
-    "by_category": _category_label,
-    "by_kind": lambda key: vocab.display(vocab.ACTIVITY_KINDS, key),
-    "by_grid": lambda key: t("report.none_grid") if key == "none" else t("report.grid", grid=key),
-    "by_course": str,
-    "months": str,
-    "monthly": str,
-}
-
-
-def _csv_name(path: tuple[str, ...]) -> str:
-    """A flattened key in the language in use: as it is in English, in Chinese its parts by
-    their names (`问题工单·分类·游摊占道·收集问题`)."""
-    if language() == "en":
-        return ".".join(path)
-    names = []
-    for index, part in enumerate(path):
-        parent = path[index - 1] if index else None
-        if parent in _CSV_CHILDREN:
-            names.append(_CSV_CHILDREN[parent](part))
-        else:
-            names.append(label(CSV_NAMES[part]) if part in CSV_NAMES else part)
-    return "·".join(names)
-
-
 def report_csv(report: dict[str, Any]) -> str:
-    """The report as `metric,value` rows: keys in English (`issues.handling_rate`), names in
-    Chinese (`问题工单·问题处理率`); values as in the JSON."""
+    """The report as CSV for scripts (`--keys`, and English): `metric,value` rows by key path
+    (`issues.by_category.vendor.collected`), values as in the JSON. The CSV people read (in
+    Chinese) is `render_report_sheets.report_csv_blocks`."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([label(("metric", "指标")), label(("value", "数值"))])
+    writer.writerow(["metric", "value"])
     for path, value in flatten({k: v for k, v in report.items() if k != "generated_at"}):
-        writer.writerow([neutralise(_csv_name(path)), "" if value is None else neutralise(value)])
+        writer.writerow([neutralise(".".join(path)), "" if value is None else neutralise(value)])
     return buffer.getvalue()

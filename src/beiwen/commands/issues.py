@@ -36,7 +36,8 @@ from beiwen.i18n import t
 
 app = typer.Typer(no_args_is_help=True)
 
-EXPORT_FORMATS = ("csv", "json", "open311")
+EXPORT_FORMATS = ("csv", "json", "xlsx", "open311")
+LIST_FORMATS = ("table", "json", "csv", "xlsx", "md", "docx")
 WorkOrder = Annotated[str, id_argument(metavar="ID")]
 # What `issue add` passes on as text (its options, by their names).
 ADD_FIELDS = "title category grid source reported_at reporter phone unit description due".split()
@@ -255,16 +256,20 @@ def issue_list(
     overdue: Annotated[bool, typer.Option("--overdue")] = False,
     search: TextOption = None,
     all_: Annotated[bool, all_option()] = False,
-    fmt: FormatOption = "table",
+    fmt: Annotated[str, format_option(*LIST_FORMATS)] = "table",
     show_pii: ShowPiiOption = False,
+    output: OutputOption = None,
+    keys: Annotated[bool, typer.Option("--keys")] = False,
 ) -> None:
     """List work orders, oldest report first (cancelled ones only with --all)."""
+    from beiwen.io.export import needs_output, write_issue_list
     from beiwen.privacy import private_rows
     from beiwen.render import check_format, emit
     from beiwen.render_issues import list_columns
     from beiwen.services.issues import list_issues
 
-    fmt = check_format(fmt)
+    fmt = check_format(fmt, LIST_FORMATS)
+    needs_output(fmt, output)
     found = list_issues(
         connect(ctx),
         status=status,
@@ -276,7 +281,13 @@ def issue_list(
         search=search,
         include_cancelled=all_,
     )
-    emit(private_rows("reporter", found, fmt, show_pii), fmt, list_columns())
+    rows = private_rows("reporter", found, fmt, show_pii)
+    if fmt in ("table", "json") and output is None:
+        emit(rows, fmt, list_columns())
+    else:
+        write_issue_list(rows, fmt, output, keys=keys)
+    if output is not None:
+        sys.stderr.write(t("issues.exported", count=len(rows), path=output) + "\n")
 
 
 @app.command("show")
@@ -343,13 +354,16 @@ def issue_export(
     month: TextOption = None,
     fmt: Annotated[str, format_option(*EXPORT_FORMATS)] = "csv",
     output: OutputOption = None,
+    keys: Annotated[bool, typer.Option("--keys")] = False,
 ) -> None:
     """Export work orders as CSV or JSON (re-importable) or as Open311 requests.json."""
-    from beiwen.io.export import write_export, write_text
+    from beiwen.io.export import needs_output, write_export, write_text
     from beiwen.render import check_format, to_json
-    from beiwen.services.issues import EXPORT_COLUMNS, export_rows, open311_rows
+    from beiwen.render_exports import ISSUE_COLUMNS, ISSUE_SHEET
+    from beiwen.services.issues import export_rows, open311_rows
 
     fmt = check_format(fmt, EXPORT_FORMATS)
+    needs_output(fmt, output)
     conn = connect(ctx)
     if fmt == "open311":
         requests = open311_rows(conn, month)
@@ -357,7 +371,7 @@ def issue_export(
         count = len(requests)
     else:
         rows = export_rows(conn, month)
-        write_export(rows, list(EXPORT_COLUMNS), fmt, output)
+        write_export(rows, ISSUE_COLUMNS, fmt, output, keys=keys, sheet=ISSUE_SHEET)
         count = len(rows)
     if output is not None:
         sys.stderr.write(t("issues.exported", count=count, path=output) + "\n")

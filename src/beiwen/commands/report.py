@@ -11,7 +11,7 @@ import typer
 from beiwen.commands import connect
 from beiwen.i18n import t
 
-FORMATS = ("table", "json", "csv", "md", "docx")
+FORMATS = ("table", "json", "csv", "xlsx", "md", "docx")
 
 
 def register_root_commands(root: typer.Typer) -> None:
@@ -28,6 +28,7 @@ def report(
     output: Annotated[Path | None, typer.Option()] = None,
     explain: Annotated[str | None, typer.Option()] = None,
     compare: Annotated[bool, typer.Option("--compare")] = False,
+    keys: Annotated[bool, typer.Option("--keys")] = False,
 ) -> None:
     """The report for --month, --year or --from/--to."""
     from beiwen.errors import InvalidInputError
@@ -36,8 +37,10 @@ def report(
 
     fmt = check_format(fmt, FORMATS)
     period = parse_period(month, year, start, end)
-    if fmt == "docx" and output is None:
-        raise InvalidInputError(t("report.needs_output"))
+    if fmt in ("docx", "xlsx") and output is None:
+        raise InvalidInputError(
+            t("report.needs_output" if fmt == "docx" else "export.needs_output", format=fmt)
+        )
     conn = connect(ctx)
     if explain is not None:
         _explain(conn, period, explain, fmt, output)
@@ -50,6 +53,13 @@ def report(
         write_report_docx(data, output)
         sys.stderr.write(t("report.written", path=output) + "\n")
         return
+    if fmt == "xlsx":
+        from beiwen.io.report_xlsx import write_report_xlsx
+
+        assert output is not None
+        write_report_xlsx(data, output)
+        sys.stderr.write(t("report.written", path=output) + "\n")
+        return
     if fmt == "table" and output is None:
         from beiwen.render_report import report_renderable
 
@@ -60,9 +70,14 @@ def report(
     if fmt == "json":
         text = to_json(data) + "\n"
     else:
+        from beiwen.render_exports import labelled_form
         from beiwen.render_report import report_csv, report_markdown
+        from beiwen.render_report_sheets import report_csv_blocks
 
-        text = report_csv(data) if fmt == "csv" else report_markdown(data)
+        if fmt == "md":
+            text = report_markdown(data)
+        else:
+            text = report_csv_blocks(data) if labelled_form(keys) else report_csv(data)
     write_text(text, output)
     if output is not None:
         sys.stderr.write(t("report.written", path=output) + "\n")

@@ -225,11 +225,13 @@ def units_export(
     ctx: typer.Context,
     fmt: Annotated[str, format_option(*EXPORT_FORMATS)] = "csv",
     output: OutputOption = None,
+    keys: Annotated[bool, typer.Option("--keys")] = False,
 ) -> None:
     """Export active units in the columns import reads back unchanged."""
     from beiwen.io.export import write_export
     from beiwen.render import check_format
-    from beiwen.services.units import EXPORT_COLUMNS, export_rows
+    from beiwen.render_exports import UNIT_COLUMNS, UNIT_SHEET
+    from beiwen.services.units import export_rows
 
     fmt = check_format(fmt, EXPORT_FORMATS)
     if fmt == "xlsx" and output is None:
@@ -237,6 +239,6 @@ def units_export(
 
         raise InvalidInputError(t("units.xlsx_needs_output"))
     rows = export_rows(connect(ctx))
-    write_export(rows, list(EXPORT_COLUMNS), fmt, output)
+    write_export(rows, UNIT_COLUMNS, fmt, output, keys=keys, sheet=UNIT_SHEET)
     if output is not None:
         sys.stderr.write(t("units.exported", count=len(rows), path=output) + "\n")

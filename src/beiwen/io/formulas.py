@@ -36,3 +36,11 @@ def unneutralise(cell: str) -> str:
     if cell.startswith("'") and formula_like(cell):
         return cell[1:]
     return cell
+
+
+def quote_prefixed(value: str) -> str:
+    """The text of a spreadsheet cell that its quote prefix marks as text (XLSX `quotePrefix`,
+    shown without an apostrophe): the value as stored, since the prefix already keeps a
+    formula from running. Only text of apostrophes and then formula-like text gets one
+    more, as `neutralise` gives it, so that the import (`unneutralise`) gives it back."""
+    return "'" + value if value.startswith("'") and formula_like(value) else value

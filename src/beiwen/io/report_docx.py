@@ -17,7 +17,8 @@ CJK_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
 
 
-def _set_fonts(style: Any, size_pt: float | None = None) -> None:
+def set_fonts(style: Any, size_pt: float | None = None) -> None:
+    """Latin and East Asian fonts (and a size) on a style; also for io/issue_docx.py."""
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -40,7 +41,7 @@ def write_report_docx(report: dict[str, Any], path: Path) -> None:
 
     document = Document()
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
-        _set_fonts(document.styles[name], 11 if name == "Normal" else None)
+        set_fonts(document.styles[name], 11 if name == "Normal" else None)
     # XML cannot hold control characters (python-docx refuses them): they go in escaped, as
     # on a terminal.
     heading = document.add_heading(printable(title(report)), level=0)
