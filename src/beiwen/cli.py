@@ -20,6 +20,7 @@ from beiwen.commands import (
     database,
     doctor,
     grid,
+    imports,
     issues,
     localise,
     report,
@@ -191,6 +192,7 @@ GROUPS: list[tuple[typer.Typer, str, bool]] = [
     (grid.app, "grid", False),
     (courses.app, "course", False),
     (activities.app, "activity", False),
+    (imports.app, "imports", False),
     (database.app, "db", False),
 ]
 # ... and of the commands that sit at the root.
@@ -209,6 +211,7 @@ PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("help.panel.courses", ("course", "activity")),
     ("help.panel.report", ("report",)),
     ("help.panel.database", ("init", "db", "doctor")),
+    ("help.panel.imports", ("imports",)),
 ]
 
 

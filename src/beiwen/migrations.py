@@ -38,7 +38,43 @@ def m001_schema(db: Any) -> None:
         db.execute(statement)
 
 
-STEPS: list[Callable[[Any], None]] = [m001_schema]
+def m004_import_history(db: Any) -> None:
+    """Every import, and the row images it changed, so that `beiwen imports undo` can put
+    the database back as it was before it (services/imports.py)."""
+    db.execute(
+        """
+        CREATE TABLE imports (
+            id          INTEGER PRIMARY KEY,                     -- import id
+            kind        TEXT NOT NULL,                           -- units, people, issues, ...
+            file        TEXT NOT NULL,                           -- the file as it was named
+            sha256      TEXT NOT NULL,                           -- SHA-256 of the file's bytes
+            at          TEXT NOT NULL,                           -- when it was imported
+            inserted    INTEGER NOT NULL DEFAULT 0,              -- rows inserted
+            updated     INTEGER NOT NULL DEFAULT 0,              -- rows updated
+            unchanged   INTEGER NOT NULL DEFAULT 0,              -- rows that matched unchanged
+            rejected    INTEGER NOT NULL DEFAULT 0,              -- rows skipped (--skip-invalid)
+            undone_at   TEXT                                     -- when `imports undo` took it back
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE import_changes (
+            id          INTEGER PRIMARY KEY,                     -- order of the changes
+            import_id   INTEGER NOT NULL REFERENCES imports (id), -- the import that made it
+            line        INTEGER,                                 -- the file's line being imported
+            table_name  TEXT NOT NULL,                           -- the table changed
+            row_id      INTEGER NOT NULL,                        -- the rowid of the row changed
+            action      TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+            before      TEXT,                                    -- the row before (JSON)
+            after       TEXT                                     -- the row after (JSON)
+        )
+        """
+    )
+    db.execute("CREATE INDEX import_changes_import ON import_changes (import_id, id)")
+
+
+STEPS: list[Callable[[Any], None]] = [m001_schema, m004_import_history]
 
 
 def pending_names(conn: sqlite3.Connection, path: object = "the database") -> list[str]:

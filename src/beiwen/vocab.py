@@ -398,6 +398,8 @@ TABLES: Vocabulary = {
     "class_attendees": ("class_attendees", "课堂学员"),
     "activities": ("activities", "活动"),
     "activity_partners": ("activity_partners", "活动合作单位"),
+    "imports": ("imports", "导入记录"),
+    "import_changes": ("import_changes", "导入变更明细"),
 }
 
 # The parts `init --demo` loads, as its summary names them (services/demo.py DEMO_STEPS names
