@@ -267,7 +267,15 @@ def action_args(action: str, state: str) -> list[str]:
         "comment": ["电话联系了反映人"],
         "assign": ["--person", "李调"],
         "cancel": ["--note", "重复"],
+        "edit": ["--title", "标题更正", "--note", "录错"],
+        "void": ["--note", "手误"],
+        "unvoid": ["--note", "误作废"],
+        "duplicate": ["--of", "{original}", "--note", "重复"],
     }[action]
+
+
+# The corrections are recorded when they are made: no --at.
+UNDATED = ("edit", "void", "unvoid")
 
 
 # The expected outcome of every (state, action), written out independently of the code:
@@ -278,7 +286,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("open", "transfer"): "dispatched",
     ("open", "resolve"): "resolved",
     ("open", "close"): "is open; it must be resolved before the follow-up call",
-    ("open", "reopen"): "is open, not resolved or closed; only a resolved or closed",
+    ("open", "reopen"): "is open, not resolved or closed (nor cancelled); only a resolved,",
     ("open", "comment"): "open",
     ("open", "assign"): "open",
     ("open", "cancel"): "cancelled",
@@ -314,11 +322,21 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("closed", "comment"): "closed",
     ("closed", "assign"): "is closed; people can only be assigned to unfinished work orders",
     **{
-        ("cancelled", action): "was cancelled; a cancelled work order is final"
+        ("cancelled", action): "was cancelled; to work on it again: beiwen issue reopen {id}"
         for action in ACTIONS
-        if action != "comment"
+        if action not in ("comment", "reopen", "edit", "void", "unvoid")
     },
     ("cancelled", "comment"): "cancelled",
+    # Corrections (issue 16): the facts and voiding in every state; a duplicate is closed
+    # from the states still to be handled; unvoid only from the voided pseudo-state; a
+    # cancel is taken back by reopen (to the state before it: open in RECIPES).
+    **{(state, "edit"): state for state in STATES},
+    **{(state, "void"): state for state in STATES},
+    **{(state, "unvoid"): "is not voided; there is nothing to take back" for state in STATES},
+    **{(state, "duplicate"): "cancelled" for state in ("open", "dispatched", "in_progress")},
+    ("resolved", "duplicate"): "is already resolved; to work on it again: beiwen issue reopen",
+    ("closed", "duplicate"): "is already closed; to work on it again: beiwen issue reopen",
+    ("cancelled", "reopen"): "open",
 }
 
 
@@ -341,14 +359,18 @@ def test_every_state_and_action(office: Cli, state: str, action: str) -> None:
     before = details(office, number)
     assert before["status"] == state
     expected = EXPECTED[(state, action)]
-    args = ["issue", action, str(number), *action_args(action, state), "--at", STEP_AT]
+    original = str(add(office, "--reported-at", T0)) if action == "duplicate" else ""
+    given = [arg.replace("{original}", original) for arg in action_args(action, state)]
+    dated = [] if action in UNDATED else ["--at", STEP_AT]
+    args = ["issue", action, str(number), *given, *dated]
     if expected in STATES:
         office.ok(*args)
         after = details(office, number)
         assert after["status"] == expected
         assert len(after["events"]) == len(before["events"]) + 1
         assert after["events"][-1]["action"] == action
-        assert after["events"][-1]["at"] == "2024-08-02T09:00:00+08:00"
+        if action not in UNDATED:
+            assert after["events"][-1]["at"] == "2024-08-02T09:00:00+08:00"
     else:
         result = office.fails(*args)
         assert expected.format(id=number) in result.stderr

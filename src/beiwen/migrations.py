@@ -38,6 +38,121 @@ def m001_schema(db: Any) -> None:
         db.execute(statement)
 
 
+def m002_issue_corrections(db: Any) -> None:
+    """Work orders can be corrected (issue 16): `issue edit` records each change as an
+    `edit` event with the old and the new value; `issue void` (作废) and `issue duplicate`
+    take an order out of every count; `issue add --place` names a place not yet registered.
+    The event log is rebuilt (same ids and rows) because its CHECK lists the actions."""
+    # (SQLite keeps no comment of an added column: each one's is here.)
+    for statement in (
+        # where it happened, in words, when no registered unit fits (`issue add --place`)
+        "ALTER TABLE issues ADD COLUMN place TEXT",
+        # when it was voided (作废: entered by mistake); it then leaves every list and count
+        "ALTER TABLE issues ADD COLUMN voided_at TEXT",
+        # the order this one duplicates (it is cancelled, and counts once: as that one)
+        "ALTER TABLE issues ADD COLUMN duplicate_of INTEGER REFERENCES issues (id)",
+        "CREATE INDEX issues_duplicate_of ON issues (duplicate_of) WHERE duplicate_of IS NOT NULL",
+        """
+        CREATE TABLE issue_events_new (
+            id         INTEGER PRIMARY KEY,                     -- event id; append-only
+            issue_id   INTEGER NOT NULL REFERENCES issues (id), -- the work order
+            at         TEXT NOT NULL,                           -- when it happened (back-dated?)
+            action     TEXT NOT NULL CHECK (action IN ('report', 'dispatch', 'accept',
+                           'resolve', 'close', 'reopen', 'transfer', 'comment', 'cancel',
+                           'assign', 'import', 'edit', 'void', 'unvoid', 'duplicate')),
+                                                                -- what happened
+            unit_id    INTEGER REFERENCES units (id),           -- department concerned (the
+                                                                -- receiving one of a transfer,
+                                                                -- the new unit of an edit)
+            from_unit_id INTEGER REFERENCES units (id),         -- the one that passed it on
+                                                                -- (transfer; an edit's old unit)
+            person_id  INTEGER REFERENCES people (id),          -- person concerned (assign)
+            satisfaction TEXT CHECK (satisfaction IN ('satisfied', 'basic', 'unsatisfied')),
+                                                                -- follow-up result (close)
+            note       TEXT,                                    -- what was said or done
+            recorded_at TEXT NOT NULL,                          -- when it was entered
+            field      TEXT,                                    -- the fact an edit changed
+            old_value  TEXT,                                    -- its value before, as stored
+            new_value  TEXT,                                    -- its value after, as stored
+            other_issue_id INTEGER REFERENCES issues (id)       -- the order it duplicates
+        )
+        """,
+        "INSERT INTO issue_events_new (id, issue_id, at, action, unit_id, from_unit_id,"
+        " person_id, satisfaction, note, recorded_at)"
+        " SELECT id, issue_id, at, action, unit_id, from_unit_id, person_id, satisfaction,"
+        " note, recorded_at FROM issue_events ORDER BY id",
+        "DROP TABLE issue_events",
+        "ALTER TABLE issue_events_new RENAME TO issue_events",
+        "CREATE INDEX issue_events_issue ON issue_events (issue_id, at)",
+        """
+        CREATE TRIGGER issue_events_append_only_update BEFORE UPDATE ON issue_events
+        BEGIN
+            SELECT RAISE(ABORT, 'issue events are append-only');
+        END
+        """,
+        """
+        CREATE TRIGGER issue_events_append_only_delete BEFORE DELETE ON issue_events
+        BEGIN
+            SELECT RAISE(ABORT, 'issue events are append-only');
+        END
+        """,
+        # The report's views leave voided orders and duplicates out: counted once, as the
+        # order they duplicate.
+        "DROP VIEW v_monthly_issue_stats",
+        "DROP VIEW v_issue_facts",
+        """
+        CREATE VIEW v_issue_facts AS
+        SELECT
+            f.*,
+            round((julianday(f.first_response_at) - julianday(f.reported_at)) * 24, 2)
+                AS response_hours,                           -- hours from report to first response
+            round((julianday(f.handled_at) - julianday(f.reported_at)) * 24, 2)
+                AS resolution_hours,                         -- hours from report to resolution
+            CASE WHEN f.handled_at IS NOT NULL AND f.due_at IS NOT NULL
+                THEN f.handled_at <= f.due_at END AS on_time -- 1 when handled by its due time
+        FROM (
+            SELECT
+                i.id,
+                i.title,
+                i.category,
+                i.source,
+                i.grid,
+                i.status,
+                i.reported_at,
+                substr(i.reported_at, 1, 7) AS reported_month,   -- YYYY-MM in Beijing time
+                i.due_at,
+                i.satisfaction,
+                i.closed_at,
+                CASE WHEN i.status IN ('resolved', 'closed')
+                    THEN coalesce(i.resolved_at, i.closed_at) END AS handled_at, -- last resolution
+                CASE WHEN i.status = 'cancelled' THEN i.cancelled_at END AS cancelled_at,
+                CASE
+                    WHEN i.first_dispatched_at IS NULL THEN i.first_accepted_at
+                    WHEN i.first_accepted_at IS NULL THEN i.first_dispatched_at
+                    ELSE min(i.first_dispatched_at, i.first_accepted_at)
+                END AS first_response_at                         -- first whistle or report-in
+            FROM issues i
+            WHERE i.voided_at IS NULL AND i.duplicate_of IS NULL -- neither voided nor duplicate
+        ) f
+        """,
+        """
+        CREATE VIEW v_monthly_issue_stats AS
+        SELECT
+            reported_month AS month,
+            sum(status <> 'cancelled') AS collected,         -- reported that month, not cancelled
+            sum(handled_at IS NOT NULL
+                AND handled_at < date(reported_month || '-01', '+1 month') || 'T00:00:00+08:00')
+                AS handled_in_month,                         -- of those, handled within the month
+            sum(handled_at IS NOT NULL) AS handled_to_date,  -- of those, handled by now
+            sum(status = 'cancelled') AS cancelled
+        FROM v_issue_facts
+        GROUP BY reported_month
+        """,
+    ):
+        db.execute(statement)
+
+
+
 def m004_import_history(db: Any) -> None:
     """Every import, and the row images it changed, so that `beiwen imports undo` can put
     the database back as it was before it (services/imports.py)."""
@@ -74,7 +189,7 @@ def m004_import_history(db: Any) -> None:
     db.execute("CREATE INDEX import_changes_import ON import_changes (import_id, id)")
 
 
-STEPS: list[Callable[[Any], None]] = [m001_schema, m004_import_history]
+STEPS: list[Callable[[Any], None]] = [m001_schema, m002_issue_corrections, m004_import_history]
 
 
 def pending_names(conn: sqlite3.Connection, path: object = "the database") -> list[str]:

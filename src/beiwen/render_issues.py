@@ -11,6 +11,7 @@ from beiwen.render import Column, Field
 from beiwen.vocab import (
     ISSUE_ACTIONS,
     ISSUE_CATEGORIES,
+    ISSUE_MARKS,
     ISSUE_SOURCES,
     ISSUE_STATUSES,
     SATISFACTION,
@@ -42,6 +43,11 @@ H_DEPARTMENTS = ("Departments", "承办单位")
 H_DAYS = ("Days", "天数")
 H_KEY = ("Key", "代码")
 H_UNIT_NAME = ("Unit", "单位")
+H_PLACE = ("Place", "地点")
+H_MARK = ("Mark", "标记")
+H_VOIDED = ("Voided", "作废时间")
+H_DUPLICATE_OF = ("Duplicate of", "重复于")
+H_DUPLICATES = ("Duplicates", "重复工单")
 
 
 def local(value: Any) -> str:
@@ -65,10 +71,19 @@ def list_columns() -> list[Column]:
         Column("grid", H_GRID, justify="right", rank=5),
         Column("title", H_TITLE, rank=2),
         Column("status", H_STATUS, partial(display, ISSUE_STATUSES), rank=3),
+        # Only `--all` lists them: 已作废 (voided) or 重复工单 (a duplicate).
+        Column("mark", H_MARK, partial(display, ISSUE_MARKS), rank=3),
         Column("departments", H_DEPARTMENTS, rank=7),
         Column("due_at", H_DUE, local, rank=8),
         Column("overdue", H_OVERDUE, cell, rank=9),
     ]
+
+
+def _numbers(value: Any) -> str | None:
+    """`12` or `[12, 15]` as `#12` or `#12、#15` (the orders a duplicate links)."""
+    if value is None or value == []:
+        return None
+    return "、".join(f"#{number}" for number in (value if isinstance(value, list) else [value]))
 
 
 def _grid(issue: dict[str, Any]) -> str | None:
@@ -82,9 +97,14 @@ ISSUE_FIELDS = [
     Field("source", H_SOURCE, partial(display, ISSUE_SOURCES)),
     Field(_grid, H_GRID),
     Field("unit_name", H_UNIT),
+    Field("place", H_PLACE),
     Field("reporter", H_REPORTER),
     Field("phone", H_PHONE),
     Field("status", H_STATUS, partial(display, ISSUE_STATUSES)),
+    Field("mark", H_MARK, partial(display, ISSUE_MARKS)),
+    Field("voided_at", H_VOIDED, local),
+    Field("duplicate_of", H_DUPLICATE_OF, _numbers),
+    Field("duplicates", H_DUPLICATES, _numbers),
     Field("reported_at", H_REPORTED, local),
     Field("due_at", H_DUE, local),
     Field("first_dispatched_at", H_DISPATCHED, local),
@@ -100,9 +120,47 @@ ISSUE_FIELDS = [
 ]
 
 
+# What an edit event names: the heading of the field it changed, and how its value shows.
+EDITED: dict[str, tuple[tuple[str, str], Any]] = {
+    "title": (H_TITLE, None),
+    "category": (H_CATEGORY, partial(display, ISSUE_CATEGORIES)),
+    "source": (H_SOURCE, partial(display, ISSUE_SOURCES)),
+    "grid": (H_GRID, None),
+    "unit": (H_UNIT, None),
+    "place": (H_PLACE, None),
+    "reporter": (H_REPORTER, None),
+    "phone": (H_PHONE, None),
+    "description": (H_DESCRIPTION, None),
+    "due_at": (H_DUE, local),
+}
+
+
+def _change(event: dict[str, Any]) -> str:
+    """An edit as `类别：游摊占道 → 消防通道` (an empty value as `-`)."""
+    from beiwen.i18n import label
+
+    heading, show = EDITED.get(event["field"], ((event["field"], event["field"]), None))
+
+    def value(text: str | None) -> str:
+        if text is None or text == "":
+            return "-"
+        return str(show(text)) if show else text
+
+    return t(
+        "issues.changed",
+        field=label(heading),
+        old=value(event["old_value"]),
+        new=value(event["new_value"]),
+    )
+
+
 def _event_detail(event: dict[str, Any]) -> str:
     parts = [
-        t("issues.from_unit", unit=event["from_unit_name"]) if event["from_unit_name"] else "",
+        _change(event) if event.get("field") else "",
+        t("issues.duplicate_of", of=event["other_issue_id"]) if event.get("other_issue_id") else "",
+        t("issues.from_unit", unit=event["from_unit_name"])
+        if event["from_unit_name"] and not event.get("field")
+        else "",
         event["person_name"] or "",
         display(SATISFACTION, event["satisfaction"]),
         event["note"] or "",

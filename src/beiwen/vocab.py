@@ -235,6 +235,16 @@ ISSUE_ACTIONS: Vocabulary = {
     "comment": ("comment", "备注"),
     "cancel": ("cancelled", "撤销"),
     "assign": ("assigned", "指派"),
+    "edit": ("corrected", "更正"),
+    "void": ("voided", "作废"),
+    "unvoid": ("voiding taken back", "恢复作废工单"),
+    "duplicate": ("closed as duplicate", "按重复工单撤销"),
+}
+
+# How `issue list --all` marks the orders that left the counts (beside ISSUE_STATUSES).
+ISSUE_MARKS: Vocabulary = {
+    "voided": ("voided", "已作废"),
+    "duplicate": ("duplicate", "重复工单"),
 }
 
 ALIASES["ISSUE_CATEGORIES"] = {

@@ -40,7 +40,9 @@ EXPORT_FORMATS = ("csv", "json", "xlsx", "open311")
 LIST_FORMATS = ("table", "json", "csv", "xlsx", "md", "docx")
 WorkOrder = Annotated[str, id_argument(metavar="ID")]
 # What `issue add` passes on as text (its options, by their names).
-ADD_FIELDS = "title category grid source reported_at reporter phone unit description due".split()
+ADD_FIELDS = (
+    "title category grid source reported_at reporter phone unit place description due".split()
+)
 
 
 def _local(value: Any) -> str:
@@ -84,6 +86,7 @@ def issue_add(
     reporter: TextOption = None,
     phone: TextOption = None,
     unit: TextOption = None,
+    place: TextOption = None,
     description: TextOption = None,
     due: TextOption = None,
 ) -> None:
@@ -154,7 +157,7 @@ def issue_reopen(
     note: RequiredNoteOption,
     at: AtOption = None,
 ) -> None:
-    """Reopen a resolved or closed work order (back to its departments)."""
+    """Reopen a resolved, closed or cancelled work order (back to its departments)."""
     _move(ctx, "reopen", ref, note, at)
 
 
@@ -192,8 +195,87 @@ def issue_cancel(
     note: RequiredNoteOption,
     at: AtOption = None,
 ) -> None:
-    """Cancel a work order that is a duplicate or not the district's matter (final)."""
+    """Cancel a work order that is not the district's matter (reopen takes it back)."""
     _move(ctx, "cancel", ref, note, at)
+
+
+@app.command("edit")
+def issue_edit(
+    ctx: typer.Context,
+    ref: WorkOrder,
+    note: RequiredNoteOption,
+    title: TextOption = None,
+    description: TextOption = None,
+    category: TextOption = None,
+    source: TextOption = None,
+    grid: TextOption = None,
+    unit: TextOption = None,
+    place: TextOption = None,
+    reporter: TextOption = None,
+    phone: TextOption = None,
+    due: TextOption = None,
+) -> None:
+    """Correct a work order's facts; each change is an edit event (old and new value)."""
+    from beiwen.services.issues import EDIT_OPTIONS, edit_issue
+
+    names = {option.removeprefix("--"): field for field, option in EDIT_OPTIONS.items()}
+    edited = edit_issue(connect(ctx), ref, passed(ctx, *names, **names), note)
+    if edited["due_recomputed"]:
+        old, new = _local(edited["old_due_at"]) or "-", _local(edited["due_at"])
+        sys.stderr.write(t("issues.due_recomputed", id=edited["id"], old=old, new=new) + "\n")
+    if not edited["changes"]:
+        sys.stderr.write(t("issues.edit_unchanged", id=edited["id"]) + "\n")
+        return
+    from beiwen.i18n import label
+
+    separator = label((", ", "、"))
+    fields = separator.join(dict.fromkeys(_edited_label(c["field"]) for c in edited["changes"]))
+    sys.stderr.write(t("issues.edited", id=edited["id"], fields=fields) + "\n")
+
+
+def _edited_label(field: str) -> str:
+    from beiwen.i18n import label
+    from beiwen.render_issues import EDITED
+
+    return label(EDITED[field][0])
+
+
+@app.command("void")
+def issue_void(ctx: typer.Context, ref: WorkOrder, note: RequiredNoteOption) -> None:
+    """Void (作废) a work order entered by mistake: it leaves every list, count and report."""
+    _corrected(ctx, "void", ref, note)
+
+
+@app.command("unvoid")
+def issue_unvoid(ctx: typer.Context, ref: WorkOrder, note: RequiredNoteOption) -> None:
+    """Take back a voiding: the work order counts again, in the state it had."""
+    _corrected(ctx, "unvoid", ref, note)
+
+
+@app.command("duplicate")
+def issue_duplicate(
+    ctx: typer.Context,
+    ref: WorkOrder,
+    of: RequiredTextOption,
+    note: RequiredNoteOption,
+    at: AtOption = None,
+) -> None:
+    """Close a work order as a duplicate of another: it counts once, as the other."""
+    from beiwen.services.issues import duplicate_issue
+
+    issue = duplicate_issue(connect(ctx), ref, of, note, at)
+    sys.stderr.write(t("issues.duplicated", id=issue["id"], of=issue["duplicate_of"]) + "\n")
+
+
+def _corrected(ctx: typer.Context, action: str, ref: str, note: str) -> None:
+    """void and unvoid: the move, then one notice (`issues.voided`, `issues.unvoided`)."""
+    from beiwen.services import issues
+    from beiwen.vocab import ISSUE_STATUSES, display
+
+    move: Callable[..., dict[str, Any]] = getattr(issues, f"{action}_issue")
+    issue = move(connect(ctx), ref, note)
+    status = display(ISSUE_STATUSES, issue["status"])
+    sys.stderr.write(t(f"issues.{action}ed", id=issue["id"], status=status) + "\n")
 
 
 @app.command("suggest")
@@ -305,7 +387,18 @@ def issue_show(
 
     fmt = check_format(fmt, SHOW_FORMATS)
     issue = private_row("reporter", issue_details(connect(ctx), ref), fmt, show_pii)
+    issue["events"] = [_private_change(event, fmt, show_pii) for event in issue["events"]]
     emit_record(issue, fmt, ISSUE_FIELDS, issue_sections)
+
+
+def _private_change(event: dict[str, Any], fmt: str, show_pii: bool) -> dict[str, Any]:
+    """An edit of the reporter's phone shows its old and new value as the policy allows."""
+    from beiwen.privacy import shown
+
+    if event.get("field") != "phone":
+        return event
+    values = ("old_value", "new_value")
+    return {**event, **{k: shown("reporter", "phone", event[k], fmt, show_pii) for k in values}}
 
 
 @app.command("deadlines")

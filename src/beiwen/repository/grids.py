@@ -89,6 +89,7 @@ def open_issues(conn: sqlite3.Connection, number: int) -> list[Row]:
         """
         SELECT id, title, category, status, reported_at, due_at FROM issues
         WHERE grid = ? AND status IN ('open', 'dispatched', 'in_progress')
+            AND voided_at IS NULL
         ORDER BY due_at IS NULL, due_at, id
         """,
         (number,),
@@ -109,6 +110,7 @@ def issue_stats(conn: sqlite3.Connection, start: str, end: str, due_before: str)
             FROM issues
             WHERE reported_at >= :start AND reported_at < :end
               AND NOT (cancelled_at IS NOT NULL AND cancelled_at < :end)
+              AND voided_at IS NULL AND duplicate_of IS NULL -- they never count
         )
         SELECT grid, count(*) AS collected,
                coalesce(sum(handled_at < :end), 0) AS handled,

@@ -24,7 +24,7 @@ _SELECT = f"""
     SELECT i.*, u.name AS unit_name, u.address AS unit_address, g.name AS grid_name,
            {_DEPARTMENTS},
            (SELECT e.note FROM issue_events e
-            WHERE e.issue_id = i.id AND e.action NOT IN ('comment', 'assign')
+            WHERE e.issue_id = i.id AND e.action NOT IN ('comment', 'assign', 'edit')
               AND coalesce(e.note, '') <> ''
             ORDER BY e.at DESC, e.id DESC LIMIT 1) AS last_note,
            (SELECT max(e.at) FROM issue_events e WHERE e.issue_id = i.id) AS last_event_at
@@ -75,7 +75,7 @@ def events(conn: sqlite3.Connection, issue_id: int) -> list[Row]:
         """
         SELECT e.id, e.at, e.action, e.unit_id, u.name AS unit_name, e.from_unit_id,
                f.name AS from_unit_name, e.person_id, p.name AS person_name, e.satisfaction,
-               e.note, e.recorded_at
+               e.note, e.recorded_at, e.field, e.old_value, e.new_value, e.other_issue_id
         FROM issue_events e
         LEFT JOIN units u ON u.id = e.unit_id
         LEFT JOIN units f ON f.id = e.from_unit_id
@@ -87,15 +87,26 @@ def events(conn: sqlite3.Connection, issue_id: int) -> list[Row]:
 
 
 def last_step_at(conn: sqlite3.Connection, issue_id: int) -> str | None:
-    """The time of the latest event that moved the work order (comments and the assignment
-    of helpers do not count: they change no state)."""
+    """The time of the latest event that moved the work order (comments, the assignment of
+    helpers and the corrections edit, void and unvoid do not count: they move no step)."""
     found = scalar(
         conn,
         "SELECT max(at) FROM issue_events WHERE issue_id = ? "
-        "AND action NOT IN ('comment', 'assign')",
+        "AND action NOT IN ('comment', 'assign', 'edit', 'void', 'unvoid')",
         (issue_id,),
     )
     return str(found) if found is not None else None
+
+
+def duplicates(conn: sqlite3.Connection, issue_id: int) -> list[int]:
+    """The numbers of the orders (not voided) closed as duplicates of this one."""
+    return [
+        int(row[0])
+        for row in conn.execute(
+            "SELECT id FROM issues WHERE duplicate_of = ? AND voided_at IS NULL ORDER BY id",
+            (issue_id,),
+        )
+    ]
 
 
 def departments(conn: sqlite3.Connection, issue_id: int) -> list[Row]:
@@ -189,7 +200,8 @@ def list_issues(
     """Work orders matching every filter given, oldest report first.
 
     `start`/`end` bound reported_at (end exclusive); `overdue_at` keeps the orders still
-    to be handled whose due time is before that moment.
+    to be handled whose due time is before that moment. Without `include_cancelled` the
+    voided orders are left out too, whatever the status asked for.
     """
     params = {
         "status": status,
@@ -226,6 +238,8 @@ def list_issues(
     where = conditions(tests, params)
     if not status and not include_cancelled:
         where.append("i.status <> 'cancelled'")
+    if not include_cancelled:
+        where.append("i.voided_at IS NULL")
     clause = where_clause(where)
     return rows(conn, f"{_SELECT} {clause} ORDER BY i.reported_at, i.id", params)
 

@@ -9,7 +9,8 @@ import sqlite3
 
 from beiwen.repository import Row, one, rows
 
-# A collected work order: reported in the period and not cancelled by its end.
+# A collected work order: reported in the period and not cancelled by its end (the views
+# leave voided orders and duplicates out altogether: a duplicate counts as its original).
 _COLLECTED = """
     reported_at >= :start AND reported_at < :end
     AND NOT (cancelled_at IS NOT NULL AND cancelled_at < :end)
@@ -83,13 +84,15 @@ def open_at(conn: sqlite3.Connection, end: str, due_before: str) -> Row:
         SELECT count(*) AS open, coalesce(sum(due_at < :due), 0) AS overdue FROM (
             SELECT due_at FROM issues
             WHERE status IN ('open', 'dispatched', 'in_progress') AND reported_at < :end
+                AND voided_at IS NULL
             UNION ALL
             SELECT due_at FROM issues
             WHERE resolved_at >= :end AND +status IN ('resolved', 'closed')
-                AND +reported_at < :end
+                AND +reported_at < :end AND voided_at IS NULL AND duplicate_of IS NULL
             UNION ALL
             SELECT due_at FROM issues
             WHERE cancelled_at >= :end AND +status = 'cancelled' AND +reported_at < :end
+                AND voided_at IS NULL AND duplicate_of IS NULL
         )
         """,
         {"end": end, "due": due_before},
@@ -116,7 +119,7 @@ def open_list(conn: sqlite3.Connection, end: str) -> list[Row]:
         conn,
         """
         SELECT id, title, category, grid, reported_at, due_at, status FROM issues
-        WHERE reported_at < :end AND (
+        WHERE reported_at < :end AND voided_at IS NULL AND duplicate_of IS NULL AND (
             status IN ('open', 'dispatched', 'in_progress')
             OR (resolved_at >= :end AND +status IN ('resolved', 'closed'))
             OR (cancelled_at >= :end AND +status = 'cancelled'))

@@ -10,7 +10,9 @@ here as `73/77 = 94.8%`. Definitions (the README repeats them):
   it was reported in; overdue: of those, past their due time at the end (or now);
 - on_time_rate = handled by their due time / handled;
 - satisfaction_rate = (satisfied + basic) / followed up (closed with a satisfaction) by the end;
-- first response = the first dispatch (吹哨) or report-in (报到), whichever came first.
+- first response = the first dispatch (吹哨) or report-in (报到), whichever came first;
+- a voided order (作废, entered by mistake) counts nowhere, and a duplicate counts once, as
+  the order it duplicates; the facts are those of today (`issue edit` changes past periods).
 Every rate is None (JSON null) when its denominator is 0.
 """
 

@@ -5,12 +5,20 @@
 - `moves`: the moves that write (add, dispatch, accept, transfer, resolve, close, reopen,
   comment, assign, cancel, deadlines), every event through the one `_record`;
 - `queries`: list, show, the deadlines table;
-- `exchange`: import and export, Open311 rows.
+- `exchange`: import and export, Open311 rows;
+- `corrections`: edit, void, unvoid, duplicate (through `moves._record` too).
 
 Every public name is importable from here (`from beiwen.services.issues import add_issue`).
 None of the rooms imports a heavy library at module level, so `issue add` stays light.
 """
 
+from beiwen.services.issues.corrections import (
+    EDIT_OPTIONS,
+    duplicate_issue,
+    edit_issue,
+    unvoid_issue,
+    void_issue,
+)
 from beiwen.services.issues.exchange import (
     EXPORT_COLUMNS,
     IMPORT_COLUMNS,
@@ -56,6 +64,7 @@ __all__ = [
     "ACTIVE",
     "ADD_OPTIONS",
     "BY_DEPARTMENTS",
+    "EDIT_OPTIONS",
     "EXPORT_COLUMNS",
     "HANDLED",
     "IMPORT_COLUMNS",
@@ -71,6 +80,8 @@ __all__ = [
     "comment_issue",
     "deadlines",
     "dispatch_issue",
+    "duplicate_issue",
+    "edit_issue",
     "export_rows",
     "illegal_move",
     "import_issues",
@@ -86,6 +97,8 @@ __all__ = [
     "set_deadline",
     "state_from_departments",
     "transfer_issue",
+    "unvoid_issue",
     "validate_history",
     "validate_issue",
+    "void_issue",
 ]

@@ -1,5 +1,6 @@
 """The moves that write a work order: add, dispatch, accept, transfer, resolve, close,
-reopen, comment, assign, cancel, and the deadline each category allows.
+reopen, comment, assign, cancel, and the deadline each category allows (the corrections,
+edit, void, unvoid and duplicate, are corrections.py's; they write through `_record` too).
 
 Every change is one appended event and one update of the issue row, in one transaction.
 Back-dated steps (`--at`) may not precede the report, nor the latest step already
@@ -90,8 +91,12 @@ def _record(
     satisfaction: str | None = None,
     note: str | None = None,
     recorded_at: str | None = None,
+    change: tuple[str, str | None, str | None] | None = None,
+    other_issue_id: int | None = None,
 ) -> int:
-    """Append one event: the only writer of the work-order event log."""
+    """Append one event: the only writer of the work-order event log. `change` is an
+    edit's (field, old value, new value); `other_issue_id` the order a duplicate repeats."""
+    field, old_value, new_value = change or (None, None, None)
     return repo.insert_event(
         conn,
         {
@@ -104,6 +109,10 @@ def _record(
             "satisfaction": satisfaction,
             "note": note,
             "recorded_at": recorded_at or iso(now()),
+            "field": field,
+            "old_value": old_value,
+            "new_value": new_value,
+            "other_issue_id": other_issue_id,
         },
     )
 
@@ -190,6 +199,7 @@ def validate_issue(
     check("phone", parse_person_phone)
     check("unit", lambda v, f: _unit(conn, v)["id"])
     check("description", lambda v, f: v)
+    check("place", lambda v, f: v)
     check("due_at", lambda v, f: iso(parse_datetime(v, f)))
     required = ("title", "category") if names is not None else ("title", "category", "reported_at")
     for field in required:
@@ -403,8 +413,15 @@ def close_issue(
 def reopen_issue(
     conn: sqlite3.Connection, ref: str, note: str | None, at: str | None = None
 ) -> dict[str, Any]:
-    """Back to work: clears resolved_at, closed_at and satisfaction (events keep them)."""
-    cleared = {"resolved_at": None, "closed_at": None, "satisfaction": None}
+    """Back to work, from handled or cancelled (a duplicate too): clears resolved_at,
+    closed_at, satisfaction, cancelled_at and duplicate_of (the events keep them)."""
+    cleared = {
+        "resolved_at": None,
+        "closed_at": None,
+        "satisfaction": None,
+        "cancelled_at": None,
+        "duplicate_of": None,
+    }
     return _noted_move(conn, ref, "reopen", note, at, lambda moment: cleared)
 
 
@@ -452,7 +469,7 @@ def assign_issue(
 def cancel_issue(
     conn: sqlite3.Connection, ref: str, note: str | None, at: str | None = None
 ) -> dict[str, Any]:
-    """Cancel a duplicate, or a matter that is not ours; final."""
+    """Cancel a matter that is not ours (`issue reopen` takes it back)."""
     return _noted_move(conn, ref, "cancel", note, at, lambda moment: {"cancelled_at": moment})
 
 

@@ -17,10 +17,15 @@ from beiwen.vocab import ALIASES, ISSUE_CATEGORIES, ISSUE_STATUSES, parse_choice
 
 
 def _with_flags(issue: dict[str, Any], moment: str) -> dict[str, Any]:
+    """The row with `handled`, `overdue` and `mark`: `voided` or `duplicate` for an order
+    that left the counts (vocab.ISSUE_MARKS), else None."""
+    voided = bool(issue["voided_at"])
+    mark = "voided" if voided else ("duplicate" if issue["duplicate_of"] is not None else None)
     return {
         **issue,
-        "handled": issue["status"] in HANDLED,
-        "overdue": is_overdue(issue, moment),
+        "handled": issue["status"] in HANDLED and mark is None,
+        "overdue": not voided and is_overdue(issue, moment),
+        "mark": mark,
     }
 
 
@@ -42,7 +47,7 @@ def list_issues(
     include_cancelled: bool = False,
 ) -> list[dict[str, Any]]:
     """Work orders for `issue list`; cancelled ones only with `include_cancelled` (--all)
-    or when asked for by --status."""
+    or when asked for by --status, voided ones only with `include_cancelled`."""
     filters: dict[str, Any] = {"include_cancelled": include_cancelled}
     if status:
         filters["status"] = parse_choice(
@@ -67,13 +72,15 @@ def list_issues(
 
 
 def issue_details(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
-    """One work order with its departments and its whole timeline."""
+    """One work order with its departments, its whole timeline and the orders closed as
+    its duplicates (`duplicate_of` links the other way)."""
     issue = refs.work_order(conn, ref)
     details = _with_flags(issue, iso(now()))
     details["response_hours"] = _hours(issue["reported_at"], issue["first_accepted_at"])
     details["resolution_hours"] = _hours(issue["reported_at"], issue["resolved_at"])
     details["units"] = repo.departments(conn, issue["id"])
     details["events"] = repo.events(conn, issue["id"])
+    details["duplicates"] = repo.duplicates(conn, issue["id"])
     return details
 
 

@@ -13,10 +13,16 @@ rules worth knowing:
 - `resolve` is allowed from `open` (the district solved it on the spot, no whistle) and
   from `in_progress`, but not from `dispatched`: once a department has been whistled, it
   reports in before the order can be resolved.
-- `reopen` (from resolved or closed) goes back to `in_progress` when a department holding
-  the order has reported in, else to `dispatched` when one holds it, else to `open`. It
-  clears resolved_at, closed_at and satisfaction, so handled-ness always follows the
-  latest state; the events keep the whole history.
+- `reopen` (from resolved, closed or cancelled) goes back to `in_progress` when a
+  department holding the order has reported in, else to `dispatched` when one holds it,
+  else to `open`: for a cancelled order, the state it had before. It clears resolved_at,
+  closed_at, satisfaction, cancelled_at and duplicate_of, so handled-ness always follows
+  the latest state; the events keep the whole history.
+- Corrections: `edit` (the facts) is allowed in every state; `duplicate` closes an order
+  still to be handled as a duplicate of another (cancelled, with duplicate_of). `void`
+  (作废, entered by mistake) is a flag beside the state, not a state: a voided order is in
+  the pseudo-state VOIDED, which allows only `unvoid` (back to the state it keeps) and
+  comments; `state_of` tells which row of TRANSITIONS applies.
 
 Nothing here reads or writes SQLite: the moves (moves.py), the reads (queries.py) and the
 import (exchange.py) call these rules with rows they have already fetched.
@@ -45,6 +51,10 @@ ACTIONS = (
     "comment",
     "assign",
     "cancel",
+    "edit",
+    "void",
+    "unvoid",
+    "duplicate",
 )
 HANDLED = ("resolved", "closed")
 # Still to be handled: open, dispatched, in_progress (the SQL side's
@@ -53,6 +63,9 @@ ACTIVE = tuple(state for state in STATES if state not in (*HANDLED, "cancelled")
 
 KEEP = "="  # the state does not change
 BY_DEPARTMENTS = "*"  # in_progress if a holding department reported in, else dispatched, else open
+VOIDED = "voided"  # the pseudo-state of an order entered by mistake (voided_at set)
+# What every real state allows besides its own moves: correcting the facts, voiding.
+_CORRECTIONS = {"edit": KEEP, "void": KEEP}
 
 TRANSITIONS: dict[str, dict[str, str]] = {
     "open": {
@@ -62,6 +75,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         "comment": KEEP,
         "assign": KEEP,
         "cancel": "cancelled",
+        "duplicate": "cancelled",
+        **_CORRECTIONS,
     },
     "dispatched": {
         "dispatch": KEEP,
@@ -70,6 +85,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         "comment": KEEP,
         "assign": KEEP,
         "cancel": "cancelled",
+        "duplicate": "cancelled",
+        **_CORRECTIONS,
     },
     "in_progress": {
         "dispatch": KEEP,
@@ -79,17 +96,29 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         "comment": KEEP,
         "assign": KEEP,
         "cancel": "cancelled",
+        "duplicate": "cancelled",
+        **_CORRECTIONS,
     },
-    "resolved": {"close": "closed", "reopen": BY_DEPARTMENTS, "comment": KEEP},
-    "closed": {"reopen": BY_DEPARTMENTS, "comment": KEEP},
-    "cancelled": {"comment": KEEP},
+    "resolved": {"close": "closed", "reopen": BY_DEPARTMENTS, "comment": KEEP, **_CORRECTIONS},
+    "closed": {"reopen": BY_DEPARTMENTS, "comment": KEEP, **_CORRECTIONS},
+    "cancelled": {"reopen": BY_DEPARTMENTS, "comment": KEEP, **_CORRECTIONS},
+    VOIDED: {"unvoid": KEEP, "comment": KEEP},
 }
+
+
+def state_of(issue: dict[str, Any]) -> str:
+    """The row of TRANSITIONS that applies: VOIDED for a voided order, else its status."""
+    return VOIDED if issue.get("voided_at") else str(issue["status"])
 
 
 def illegal_move(issue_id: int, status: str, action: str) -> str:
     """The message for an action the state machine does not allow from `status`."""
     shown = display(ISSUE_STATUSES, status)
-    if status == "cancelled":
+    if status == VOIDED:
+        key = "issues.illegal.already_voided" if action == "void" else "issues.illegal.voided"
+    elif action == "unvoid":
+        key = "issues.illegal.not_voided"
+    elif status == "cancelled":
         key = "issues.illegal.cancelled"
     elif action == "assign":
         key = "issues.illegal.assign"
@@ -109,9 +138,10 @@ def illegal_move(issue_id: int, status: str, action: str) -> str:
 
 def check_move(issue: dict[str, Any], action: str) -> str:
     """The target of `action` from the issue's state (maybe KEEP or BY_DEPARTMENTS)."""
-    target = TRANSITIONS[issue["status"]].get(action)
+    state = state_of(issue)
+    target = TRANSITIONS[state].get(action)
     if target is None:
-        raise ConflictError(illegal_move(issue["id"], issue["status"], action))
+        raise ConflictError(illegal_move(issue["id"], state, action))
     return target
 
 
