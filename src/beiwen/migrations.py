@@ -152,7 +152,6 @@ def m002_issue_corrections(db: Any) -> None:
         db.execute(statement)
 
 
-
 def m004_import_history(db: Any) -> None:
     """Every import, and the row images it changed, so that `beiwen imports undo` can put
     the database back as it was before it (services/imports.py)."""
@@ -189,7 +188,28 @@ def m004_import_history(db: Any) -> None:
     db.execute("CREATE INDEX import_changes_import ON import_changes (import_id, id)")
 
 
-STEPS: list[Callable[[Any], None]] = [m001_schema, m002_issue_corrections, m004_import_history]
+def m003_unit_aliases(db: Any) -> None:
+    """The short names the office uses for a unit (城管局 for 北碚区城市管理局): `refs.unit`
+    finds a unit by one of them after its id, credit code and exact name."""
+    db.execute(
+        """
+        CREATE TABLE unit_aliases (
+            id          INTEGER PRIMARY KEY,                    -- alias id
+            unit_id     INTEGER NOT NULL REFERENCES units (id), -- the unit the alias names
+            alias       TEXT NOT NULL UNIQUE CHECK (alias <> ''), -- the short name (简称), as typed
+            created_at  TEXT NOT NULL                           -- when the alias was added
+        )
+        """
+    )
+    db.execute("CREATE INDEX unit_aliases_unit ON unit_aliases (unit_id)")
+
+
+STEPS: list[Callable[[Any], None]] = [
+    m001_schema,
+    m002_issue_corrections,
+    m004_import_history,
+    m003_unit_aliases,
+]
 
 
 def pending_names(conn: sqlite3.Connection, path: object = "the database") -> list[str]:

@@ -408,6 +408,7 @@ TABLES: Vocabulary = {
     "class_attendees": ("class_attendees", "课堂学员"),
     "activities": ("activities", "活动"),
     "activity_partners": ("activity_partners", "活动合作单位"),
+    "unit_aliases": ("unit_aliases", "单位简称"),
     "imports": ("imports", "导入记录"),
     "import_changes": ("import_changes", "导入变更明细"),
 }

@@ -38,4 +38,21 @@ def state(ctx: typer.Context) -> State:
 
 
 def connect(ctx: typer.Context) -> sqlite3.Connection:
-    return state(ctx).connect()
+    """The database, opened on first use; when the command ends (an error too), the notices
+    of the units it found by a guess go to stderr (`refs.taken_notices`)."""
+    current = state(ctx)
+    if current.connection is None:
+        from beiwen.services import refs
+
+        refs.taken_notices()  # none left over from an earlier run in this process
+        ctx.call_on_close(_print_taken)
+    return current.connect()
+
+
+def _print_taken() -> None:
+    import sys
+
+    from beiwen.services import refs
+
+    for line in refs.taken_notices():
+        sys.stderr.write(line + "\n")

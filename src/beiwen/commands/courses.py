@@ -132,6 +132,15 @@ def course_import() -> Any:
     return import_courses
 
 
+@app.command("remove")
+def course_remove(ctx: typer.Context, ref: CourseRef) -> None:
+    """Delete a course entered by mistake, with its terms, when no class refers to it."""
+    from beiwen.services.courses import remove_course
+
+    course = remove_course(connect(ctx), ref)
+    sys.stderr.write(t("course.removed", id=course["id"], name=course["name"]) + "\n")
+
+
 # Terms -----------------------------------------------------------------------------------
 
 
@@ -149,6 +158,23 @@ def course_term_add(
     term_id = add_term(connect(ctx), course, name, start, end)
     sys.stdout.write(f"{term_id}\n")
     sys.stderr.write(t("course.term_added", id=term_id) + "\n")
+
+
+@term_app.command("edit")
+def course_term_edit(
+    ctx: typer.Context,
+    course: CourseRef,
+    term: Annotated[str, typer.Argument()],
+    name: Annotated[str | None, typer.Option()] = None,
+    start: Annotated[str | None, typer.Option()] = None,
+    end: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Change a term's name, first day or last day."""
+    from beiwen.services.courses import edit_term
+
+    raw = given(name=name, start=start, end=end)
+    updated = edit_term(connect(ctx), course, term, raw)
+    sys.stderr.write(t("course.term_updated", id=updated["id"], name=updated["name"]) + "\n")
 
 
 # Classes ---------------------------------------------------------------------------------

@@ -198,6 +198,7 @@ def grid_member_list(
     role: TextOption = None,
     skill: TextOption = None,
     mobile_party_member: Annotated[bool, typer.Option("--mobile-party-member")] = False,
+    search: Annotated[str | None, typer.Option()] = None,
     all_: Annotated[bool, all_option()] = False,
     fmt: FormatOption = "table",
     show_pii: ShowPiiOption = False,
@@ -215,6 +216,7 @@ def grid_member_list(
         skill=skill,
         mobile_party_member=mobile_party_member,
         include_removed=all_,
+        search=search,
     )
     emit_people(people, fmt, show_pii)
 

@@ -49,6 +49,7 @@ H_PHONE = ("Phone", "电话")
 H_OPENED = ("Opened", "开业日期")
 H_COUNCIL = ("Council", "联席会")
 H_RETIRED = ("Retired", "退出时间")
+H_ALIASES = ("Aliases", "简称")
 UnitRef = Annotated[str, id_argument()]
 # The fields `units add` and `units edit` pass on as text (the council flag apart).
 UNIT_FIELDS = ("name", "kind", "code", "category", "grid", "address", "contact", "phone", "opened")
@@ -137,7 +138,7 @@ def units_show(
     """Show one unit."""
     from beiwen.privacy import shown
     from beiwen.render import Field, check_format, emit_record
-    from beiwen.services import refs
+    from beiwen.services.units import unit_detail
     from beiwen.vocab import MERCHANT_CATEGORIES, UNIT_KINDS, display
 
     fmt = check_format(fmt, SHOW_FORMATS)
@@ -154,8 +155,9 @@ def units_show(
         Field("opened", H_OPENED),
         Field("council", H_COUNCIL, bool),
         Field("retired_at", H_RETIRED),
+        Field("aliases", H_ALIASES, lambda v: t("refs.separator").join(v)),
     ]
-    emit_record(refs.unit(connect(ctx), ref), fmt, fields)
+    emit_record(unit_detail(connect(ctx), ref), fmt, fields)
 
 
 @app.command("edit")
@@ -199,6 +201,45 @@ def units_retire(
     from beiwen.commands.rotation import report_vacated
 
     report_vacated(unit["name"], unit["vacated"])
+
+
+@app.command("remove")
+def units_remove(ctx: typer.Context, ref: UnitRef) -> None:
+    """Delete a unit entered by mistake, when nothing refers to it (else: units retire)."""
+    from beiwen.services.units import remove_unit
+
+    unit = remove_unit(connect(ctx), ref)
+    sys.stderr.write(t("units.removed", id=unit["id"], name=unit["name"]) + "\n")
+
+
+alias_app = typer.Typer(no_args_is_help=True)
+app.add_typer(alias_app, name="alias")
+
+
+@alias_app.command("add")
+def units_alias_add(
+    ctx: typer.Context,
+    unit: UnitRef,
+    alias: Annotated[str, typer.Argument()],
+) -> None:
+    """Give a unit a short name (城管局) that finds it wherever a unit is typed."""
+    from beiwen.services.units import add_alias
+
+    found = add_alias(connect(ctx), unit, alias)
+    sys.stderr.write(
+        t("units.alias_added", alias=alias.strip(), id=found["id"], name=found["name"]) + "\n"
+    )
+
+
+@alias_app.command("remove")
+def units_alias_remove(ctx: typer.Context, alias: Annotated[str, typer.Argument()]) -> None:
+    """Forget a short name of a unit."""
+    from beiwen.services.units import remove_alias
+
+    gone = remove_alias(connect(ctx), alias)
+    sys.stderr.write(
+        t("units.alias_removed", alias=gone["alias"], id=gone["unit_id"], name=gone["unit"]) + "\n"
+    )
 
 
 @app.command("import")

@@ -74,7 +74,51 @@ def where_clause(conditions: list[str]) -> str:
     return f"WHERE {' AND '.join(conditions)}" if conditions else ""
 
 
+def _digits(sql: str) -> str:
+    """SQL for the text `sql` without the spaces, dashes, plus signs and brackets people put
+    in phone numbers: stored phones keep them as typed, and searches may have them too."""
+    for sign in (" ", "-", "+", "(", ")"):
+        sql = f"replace({sql}, '{sign}', '')"
+    return sql
+
+
+def phone_search(column: str, param: str = "search") -> str:
+    """SQL true when the search `:param` is a phone or a piece of one (four digits at least,
+    with or without spaces or dashes) found among the digits of the stored phone `column`."""
+    typed, stored = _digits(f":{param}"), _digits("coalesce(" + column + ", '')")
+    return f"(length({typed}) >= 4 AND {typed} NOT GLOB '*[^0-9]*' AND instr({stored}, {typed}))"
+
+
 def conditions(tests: Mapping[str, str], params: Mapping[str, Any]) -> list[str]:
     """The tests of the filters given: `tests` maps a parameter to the SQL (written in code,
     with its `:name` placeholder) that applies when the parameter is neither None nor ''."""
     return [test for name, test in tests.items() if params.get(name) not in (None, "")]
+
+
+def references(
+    conn: sqlite3.Connection, table: str, key: Any, *, besides: tuple[str, ...] = ()
+) -> dict[str, int]:
+    """Referring table -> how many of its rows point at the row `key` of `table`, read from
+    every foreign key the database declares (later migrations' tables too); the tables in
+    `besides` (the row's own parts, deleted with it) are left out, and so are those with none."""
+    found: dict[str, int] = {}
+    tables = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+        "ORDER BY name"
+    ).fetchall()
+    for (name,) in tables:
+        if name in besides:
+            continue
+        columns = [
+            fk[3]
+            for fk in conn.execute("SELECT * FROM pragma_foreign_key_list(?)", (name,))
+            if fk[2] == table
+        ]
+        if not columns:
+            continue
+        test = " OR ".join(f'"{column}" = :key' for column in columns)
+        count = conn.execute(f'SELECT count(*) FROM "{name}" WHERE {test}', {"key": key})
+        total = count.fetchone()[0]
+        if total:
+            found[name] = total
+    return found

@@ -80,6 +80,12 @@ def list_courses(conn: sqlite3.Connection, category: str | None = None) -> list[
     )
 
 
+def delete_course(conn: sqlite3.Connection, course_id: int) -> None:
+    """The course and its terms; the caller has checked that nothing else refers to them."""
+    conn.execute("DELETE FROM course_terms WHERE course_id = ?", (course_id,))
+    conn.execute("DELETE FROM courses WHERE id = ?", (course_id,))
+
+
 # Terms -----------------------------------------------------------------------------------
 
 

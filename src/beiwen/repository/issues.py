@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import sqlite3
 
-from beiwen.repository import Row, conditions, insert, one, rows, scalar, update, where_clause
+from beiwen.repository import (
+    Row,
+    conditions,
+    insert,
+    one,
+    phone_search,
+    rows,
+    scalar,
+    update,
+    where_clause,
+)
 
 # Work orders that still need handling; the complement of handled (resolved, closed) and
 # cancelled. Overdue = one of these whose due time has passed.
@@ -232,7 +242,8 @@ def list_issues(
             "OR instr(coalesce(i.reporter, ''), :search) "
             "OR instr(coalesce(u.name, ''), :search) "
             "OR EXISTS (SELECT 1 FROM issue_events s WHERE s.issue_id = i.id "
-            "AND instr(coalesce(s.note, ''), :search)))"
+            "AND instr(coalesce(s.note, ''), :search)) "
+            f"OR {phone_search('i.phone')})"
         ),
     }
     where = conditions(tests, params)

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from beiwen.repository import Row, insert, one, rows, update, where_clause
+from beiwen.repository import Row, insert, one, phone_search, rows, update, where_clause
 from beiwen.repository.issues import ACTIVE_STATUSES
 
 
@@ -135,8 +135,10 @@ def list_people(
     skill: str | None = None,
     mobile_party_member: bool = False,
     include_removed: bool = False,
+    search: str | None = None,
 ) -> list[Row]:
-    """People with their unit name; filters on a served grid/role and a skill (containment)."""
+    """People with their unit name; filters on a served grid/role, a skill (containment) and
+    a search in the name, the unit's name or the phone (its digits)."""
     where: list[str] = []
     params: dict[str, Any] = {}
     if not include_removed:
@@ -158,6 +160,12 @@ def list_people(
         params["skill"] = skill
     if mobile_party_member:
         where.append("p.mobile_party_member = 1")
+    if search:
+        where.append(
+            "(instr(p.name, :search) OR instr(coalesce(u.name, ''), :search) "
+            f"OR {phone_search('p.phone')})"
+        )
+        params["search"] = search
     clause = where_clause(where)
     return rows(
         conn,

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 
-from beiwen.repository import Row, conditions, insert, one, rows, update, where_clause
+from beiwen.repository import (
+    Row,
+    conditions,
+    insert,
+    one,
+    phone_search,
+    rows,
+    update,
+    where_clause,
+)
 
 UNIT_FIELDS = ("code", "name", "kind", "category", "grid", "address", "contact", "phone", "opened")
 
@@ -27,6 +36,64 @@ def unit_by_code(conn: sqlite3.Connection, code: str) -> Row | None:
 
 def units_by_name(conn: sqlite3.Connection, name: str) -> list[Row]:
     return rows(conn, "SELECT * FROM units WHERE name = ? ORDER BY id", (name,))
+
+
+def units_containing(conn: sqlite3.Connection, text: str, in_order: bool = False) -> list[Row]:
+    """Active units (id, name) whose name contains `text`, or with `in_order` its characters
+    in that order with anything between them (城管局: 北碚区城市管理局), by id."""
+    if in_order:
+        escaped = [c if c not in "%_\\" else "\\" + c for c in text]
+        test, value = "name LIKE :text ESCAPE '\\'", "%" + "%".join(escaped) + "%"
+    else:
+        test, value = "instr(name, :text)", text
+    return rows(
+        conn,
+        f"SELECT id, name FROM units WHERE {test} AND retired_at IS NULL ORDER BY id",
+        {"text": value},
+    )
+
+
+# Aliases: the short names the office uses (城管局), one unit each.
+
+
+def unit_by_alias(conn: sqlite3.Connection, alias: str) -> Row | None:
+    return one(
+        conn,
+        "SELECT u.* FROM unit_aliases a JOIN units u ON u.id = a.unit_id WHERE a.alias = ?",
+        (alias,),
+    )
+
+
+def alias_row(conn: sqlite3.Connection, alias: str) -> Row | None:
+    return one(
+        conn,
+        "SELECT a.*, u.name AS unit FROM unit_aliases a JOIN units u ON u.id = a.unit_id "
+        "WHERE a.alias = ?",
+        (alias,),
+    )
+
+
+def aliases_of(conn: sqlite3.Connection, unit_id: int) -> list[str]:
+    return [
+        row["alias"]
+        for row in rows(
+            conn, "SELECT alias FROM unit_aliases WHERE unit_id = ? ORDER BY alias", (unit_id,)
+        )
+    ]
+
+
+def insert_alias(conn: sqlite3.Connection, alias: Row) -> int:
+    return insert(conn, "unit_aliases", alias)
+
+
+def delete_alias(conn: sqlite3.Connection, alias_id: int) -> None:
+    conn.execute("DELETE FROM unit_aliases WHERE id = ?", (alias_id,))
+
+
+def delete_unit(conn: sqlite3.Connection, unit_id: int) -> None:
+    """The unit and its aliases; the caller has checked that nothing else refers to it."""
+    conn.execute("DELETE FROM unit_aliases WHERE unit_id = ?", (unit_id,))
+    conn.execute("DELETE FROM units WHERE id = ?", (unit_id,))
 
 
 def unit_matches(
@@ -57,7 +124,8 @@ def list_units(
         # instr, not LIKE: no wildcards to escape, and two-character Chinese words match.
         "search": (
             "(instr(name, :search) OR instr(coalesce(address, ''), :search) "
-            "OR instr(coalesce(contact, ''), :search) OR instr(coalesce(code, ''), :search))"
+            "OR instr(coalesce(contact, ''), :search) OR instr(coalesce(code, ''), :search) "
+            f"OR {phone_search('phone')})"
         ),
     }
     where = conditions(tests, params)

@@ -123,8 +123,25 @@ def grid(conn: sqlite3.Connection, ref: str | int, field: str = "grid") -> Row:
 # --- units ---------------------------------------------------------------------------------
 
 
+# The notices of the units found by a guess (`城管局` taken for 北碚区城市管理局), kept until
+# the command that asked prints them on stderr (`taken_notices`): services never print.
+_TAKEN: list[str] = []
+# At most this many candidates are listed when a guess matches several units.
+GUESSES_LISTED = 10
+
+
+def taken_notices() -> list[str]:
+    """The notices of the units found by a guess since the last call, once each."""
+    notices = list(dict.fromkeys(_TAKEN))
+    _TAKEN.clear()
+    return notices
+
+
 def unit(conn: sqlite3.Connection, ref: str | int, field: str = "unit") -> Row:
-    """A unit by id, credit code or exact name; the message says how to find it otherwise."""
+    """A unit by id, credit code or exact name, then by an alias (`units alias add`), then by
+    a guess: an active unit whose name contains the text, else its characters in order
+    (城管局 -> 北碚区城市管理局). A guess that fits one unit is taken, with a notice (see
+    `taken_notices`); several are an error listing them; none, the not-found sentence."""
     text = str(ref).strip()
     found = _by_id(unit_repo.get_unit, conn, text, field)
     if found:
@@ -139,6 +156,32 @@ def unit(conn: sqlite3.Connection, ref: str | int, field: str = "unit") -> Row:
     if len(named) > 1:
         ids = ", ".join(str(u["id"]) for u in named)
         raise NotFoundError(t("units.ambiguous", ref=ref, count=len(named), ids=ids))
+    found = unit_repo.unit_by_alias(conn, text) if text else None
+    if found:
+        return found
+    # A guess needs two characters at least, and an id that names no unit is not a name.
+    if len(text) >= 2 and number(text, field) is None:
+        guesses = unit_repo.units_containing(conn, text) or unit_repo.units_containing(
+            conn, text, in_order=True
+        )
+        if len(guesses) == 1:
+            found = unit_repo.get_unit(conn, guesses[0]["id"])
+            assert found is not None
+            _TAKEN.append(t("units.taken", ref=text, id=found["id"], name=found["name"]))
+            return found
+        if guesses:
+            listed = t("refs.separator").join(
+                f"{g['id']} {g['name']}" for g in guesses[:GUESSES_LISTED]
+            )
+            more = len(guesses) > GUESSES_LISTED
+            raise NotFoundError(
+                t(
+                    "units.guesses" + ("_more" if more else ""),
+                    ref=text,
+                    count=len(guesses),
+                    units=listed,
+                )
+            )
     raise NotFoundError(t("units.not_found", ref=ref))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from beiwen import db, parsing
-from beiwen.errors import ConflictError, InvalidInputError
+from beiwen.errors import ConflictError, InvalidInputError, NotFoundError
 from beiwen.i18n import t
 from beiwen.parsing import FieldCheck, iso, now
 from beiwen.repository import units as repo
@@ -248,3 +248,71 @@ def export_rows(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         {**{c: unit[c] for c in EXPORT_COLUMNS if c != "council"}, "council": unit["council"]}
         for unit in repo.list_units(conn)
     ]
+
+
+# Removing a unit entered by mistake, and the short names it goes by
+
+
+def referred_to(conn: sqlite3.Connection, table: str, key: int, besides: tuple[str, ...]) -> str:
+    """What refers to the row `key` of `table` (`工单 3、轮值安排 1`), '' when nothing does."""
+    from beiwen.repository import references
+    from beiwen.vocab import TABLES, display
+
+    found = references(conn, table, key, besides=besides)
+    return t("refs.separator").join(
+        t("refs.count_of", kind=display(TABLES, name), count=count) for name, count in found.items()
+    )
+
+
+def remove_unit(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
+    """Delete a unit nothing refers to (its aliases go with it); otherwise a ConflictError
+    that names what refers to it and suggests `units retire`."""
+    with db.write(conn):
+        unit = refs.unit(conn, ref)
+        users = referred_to(conn, "units", unit["id"], ("unit_aliases",))
+        if users:
+            raise ConflictError(t("units.in_use", id=unit["id"], name=unit["name"], users=users))
+        repo.delete_unit(conn, unit["id"])
+    return unit
+
+
+def unit_detail(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
+    """One unit with its aliases."""
+    unit = refs.unit(conn, ref)
+    return {**unit, "aliases": repo.aliases_of(conn, unit["id"])}
+
+
+def add_alias(conn: sqlite3.Connection, ref: str, alias: str) -> dict[str, Any]:
+    """Give the unit `ref` names a short name that finds it everywhere a unit is typed.
+
+    An alias is not all digits (that is an id) and not already a unit's name or alias."""
+    text = alias.strip()
+    if not text:
+        raise InvalidInputError(t("units.required", field="ALIAS"))
+    if refs.number(text, "ALIAS") is not None:
+        raise InvalidInputError(t("units.alias_digits", alias=text))
+    with db.write(conn):
+        unit = refs.unit(conn, ref)
+        holder = repo.alias_row(conn, text)
+        if holder:
+            raise ConflictError(
+                t("units.alias_taken", alias=text, id=holder["unit_id"], name=holder["unit"])
+            )
+        named = repo.units_by_name(conn, text)
+        if named:
+            raise ConflictError(
+                t("units.alias_is_name", alias=text, id=named[0]["id"], name=named[0]["name"])
+            )
+        repo.insert_alias(conn, {"unit_id": unit["id"], "alias": text, "created_at": iso(now())})
+    return unit
+
+
+def remove_alias(conn: sqlite3.Connection, alias: str) -> dict[str, Any]:
+    """Forget a short name; returns the alias row with its unit's name."""
+    text = alias.strip()
+    with db.write(conn):
+        holder = repo.alias_row(conn, text)
+        if holder is None:
+            raise NotFoundError(t("units.alias_not_found", alias=text))
+        repo.delete_alias(conn, holder["id"])
+    return holder

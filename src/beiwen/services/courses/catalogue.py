@@ -158,6 +158,58 @@ def add_term(
         )
 
 
+def remove_course(conn: sqlite3.Connection, ref: str) -> Row:
+    """Delete a course entered by mistake, with its terms, when no class (nor anything else)
+    refers to it or to one of its terms; otherwise a ConflictError naming what does."""
+    from beiwen.services.units import referred_to
+
+    with db.write(conn):
+        course = refs.course(conn, ref)
+        users = referred_to(conn, "courses", course["id"], ("course_terms",))
+        for term in repo.terms_of(conn, course["id"]):
+            users = users or referred_to(conn, "course_terms", term["id"], ())
+        if users:
+            raise ConflictError(
+                t("courses.in_use", id=course["id"], name=course["name"], users=users)
+            )
+        repo.delete_course(conn, course["id"])
+    return course
+
+
+def edit_term(conn: sqlite3.Connection, course_ref: str, ref: str, raw: dict[str, str]) -> Row:
+    """Change a term's name, first day or last day (`end` '' clears it); the last day stays
+    on or after the first, and the name unique within the course."""
+    if not raw:
+        raise InvalidInputError(t("courses.nothing_to_change", command="term edit"))
+    with db.write(conn):
+        course = refs.course(conn, course_ref)
+        term = refs.term(conn, course, ref)
+        changes: dict[str, Any] = {}
+        if "name" in raw:
+            name = raw["name"].strip()
+            if not name:
+                raise InvalidInputError(t("courses.required", field="--name"))
+            existing = repo.term_by_name(conn, course["id"], name)
+            if existing and existing["id"] != term["id"]:
+                raise ConflictError(
+                    t("courses.term_taken", course=course["name"], name=name, id=existing["id"])
+                )
+            changes["name"] = name
+        if "start" in raw:
+            changes["start_date"] = parse_date(raw["start"], "--start").isoformat()
+        if "end" in raw:
+            end = raw["end"].strip()
+            changes["end_date"] = parse_date(end, "--end").isoformat() if end else None
+        start = changes.get("start_date", term["start_date"])
+        last = changes["end_date"] if "end" in raw else term["end_date"]
+        if last is not None and last < start:
+            raise InvalidInputError(t("courses.term_order", start=start, end=last))
+        repo.update_term(conn, term["id"], changes)
+        updated = repo.get_term(conn, term["id"])
+    assert updated is not None
+    return {**updated, "course": course["name"]}
+
+
 # For the monthly report
 
 

@@ -322,6 +322,7 @@ def list_members(
     skill: str | None = None,
     mobile_party_member: bool = False,
     include_removed: bool = False,
+    search: str | None = None,
 ) -> list[dict[str, Any]]:
     grid_number = refs.grid(conn, grid, "--grid")["number"] if grid is not None else None
     role_key = parse_role(role) if role is not None else None
@@ -332,6 +333,7 @@ def list_members(
         skill=skill.strip() if skill else None,
         mobile_party_member=mobile_party_member,
         include_removed=include_removed,
+        search=search.strip() if search else None,
     )
     return _decorate(conn, found)
 
