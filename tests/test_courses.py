@@ -196,8 +196,8 @@ def test_term_add_and_errors(studio: Cli) -> None:
         "course", "term", "add", "1", "第三期", "--start", "2024-12-01", "--end", "2024-11-01"
     )
     assert order.stderr == "Error: --end 2024-11-01 is before --start 2024-12-01\n"
-    bad = studio.fails("course", "term", "add", "1", "第三期", "--start", "2024.12.01")
-    assert '--start: "2024.12.01" is not a date' in bad.stderr
+    bad = studio.fails("course", "term", "add", "1", "第三期", "--start", "2024.12.32")
+    assert '--start: "2024.12.32" is not a date' in bad.stderr
     assert (
         "unknown course"
         in studio.fails("course", "term", "add", "x", "第三期", "--start", "2024-12-01").stderr

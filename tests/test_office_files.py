@@ -289,3 +289,19 @@ def test_excel_serials_and_time_cells() -> None:
     assert parse_date("20190305") == datetime.date(2019, 3, 5)  # eight digits: not a serial
     with pytest.raises(InvalidInputError):
         parse_date("2019")  # a year is never read as Excel's day 2019 (1905)
+
+
+def test_a_running_number_column_on_the_first_row_and_no_notice(ready: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("No.,名称,电话\n1,嘉陵小面馆,138 1234 5678\n", encoding="utf-8")
+    result = ready.ok("units", "import", str(path))
+    assert "taken as the header" not in result.stderr
+    assert [(u["name"], u["phone"]) for u in units(ready)] == [("嘉陵小面馆", "13812345678")]
+
+
+def test_json_is_a_program_s_file_without_titles_or_totals(ready: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "units.json"
+    path.write_text(json.dumps([{"name": "合计餐厅"}], ensure_ascii=False), encoding="utf-8")
+    result = ready.ok("units", "import", str(path))
+    assert "1 inserted" in result.stdout
+    assert [u["name"] for u in units(ready)] == ["合计餐厅"]

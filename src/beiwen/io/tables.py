@@ -96,6 +96,8 @@ class Table:
     header_line: int = 1
     # Spreadsheet rows end at their last filled cell: a shorter row is padded, not ragged.
     short_rows: bool = False
+    # Made by people (CSV, sheets): titles above the header, total rows; JSON never has them.
+    by_hand: bool = True
 
 
 def read_table(
@@ -367,4 +369,10 @@ def _read_json(path: Path, encoding: str, on_bytes: Callable[[int], None] | None
     with path.open("rb") as handle:
         text = "".join(_decoded_lines(handle, chosen, auto, on_bytes)).lstrip("\ufeff")
     header, rows = json_rows(path, text)
-    return Table(header=header, rows=rows, encoding=_display_encoding(chosen), escaped=False)
+    return Table(
+        header=header,
+        rows=rows,
+        encoding=_display_encoding(chosen),
+        escaped=False,
+        by_hand=False,
+    )

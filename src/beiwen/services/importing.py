@@ -179,7 +179,7 @@ def locate_header(
     of the first HEADER_SEARCH_ROWS is one (the unknown column is then reported)."""
     known = {normalise_header(a) for c, aliases in spec.columns.items() for a in (c, *aliases)}
     seen: list[tuple[int, list[str]]] = [(table.header_line, table.header)]
-    found = 0 if _header_score(table.header, known) else None
+    found = 0 if not table.by_hand or _header_score(table.header, known) else None
     while found is None and len(seen) < HEADER_SEARCH_ROWS:
         row = next(table.rows, None)
         if row is None:
@@ -227,13 +227,7 @@ def run_import(
             check_target(rejects)  # refused before a row is read, not after the whole file
         table = read_table(path, encoding=encoding, sheet=sheet, on_bytes=on_bytes)
         try:
-            from beiwen.services.imports import recording
-
-            # The import's one transaction, kept in the import history (`beiwen imports`).
-            with recording(conn, path, spec, table, dry_run=dry_run) as done:
-                summary = _import_rows(conn, path, spec, table, dry_run, skip_invalid, rejects)
-                done(summary)
-            return summary
+            return _import_rows(conn, path, spec, table, dry_run, skip_invalid, rejects)
         finally:
             table.close()
 
@@ -262,7 +256,7 @@ def _import_rows(
         for line, cells in rows:
             if table.short_rows and len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
-            if is_total_row(cells):
+            if table.by_hand and is_total_row(cells):
                 totals.append(line)
                 continue
             seen += 1
