@@ -227,7 +227,13 @@ def run_import(
             check_target(rejects)  # refused before a row is read, not after the whole file
         table = read_table(path, encoding=encoding, sheet=sheet, on_bytes=on_bytes)
         try:
-            return _import_rows(conn, path, spec, table, dry_run, skip_invalid, rejects)
+            from beiwen.services.imports import recording
+
+            # The import's one transaction, kept in the import history (`beiwen imports`).
+            with recording(conn, path, spec, table, dry_run=dry_run) as done:
+                summary = _import_rows(conn, path, spec, table, dry_run, skip_invalid, rejects)
+                done(summary)
+            return summary
         finally:
             table.close()
 
