@@ -22,8 +22,8 @@ import pytest
 from openpyxl import load_workbook
 
 from beiwen import privacy
-from beiwen.render import formula_like, neutralise, printable
 from beiwen.io.formulas import unneutralise
+from beiwen.render import formula_like, neutralise, printable
 from conftest import Cli
 
 HYPERLINK = '=HYPERLINK("http://evil.example","点我")'

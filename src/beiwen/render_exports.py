@@ -124,6 +124,7 @@ ISSUE_COLUMNS = [
 ]
 ISSUE_SHEET = ("Work orders", "工单")
 
+
 def issue_list_columns() -> list[ExportColumn]:
     """`issue list --format csv|xlsx`: the list's own columns (render_issues.list_columns),
     values as the table shows them, but times with their seconds and yes/no as 是/否."""
