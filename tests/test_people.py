@@ -128,9 +128,9 @@ def test_a_mobile_party_member_by_flag_or_by_role_word(ready: Cli) -> None:
     [
         (
             ["--role", "厨师"],
-            'Error: role: unknown value "厨师"; use one of: grid_worker (网格员), volunteer '
-            "(志愿者), party_member (在职党员), merchant_rep (商家代表), lawyer (律师), "
-            "mediator (调解员), social_worker (社工)\n",
+            'Error: role: unknown value "厨师"; use one of: grid_worker (网格员), grid_leader '
+            "(网格长), volunteer (志愿者), party_member (在职党员), merchant_rep (商家代表), "
+            "lawyer (律师), mediator (调解员), social_worker (社工)\n",
         ),
         (
             ["--role", "volunteer", "--grid", "9"],
@@ -533,9 +533,9 @@ def test_import_reports_every_bad_row_by_line_and_writes_nothing(
     assert result.stderr.splitlines() == [
         f"Error: {roster}: 6 of 7 rows are invalid; nothing was imported. Fix them, or pass "
         "--skip-invalid --rejects PATH",
-        'line 3: role: unknown value "厨师"; use one of: grid_worker (网格员), volunteer (志愿者), '
-        "party_member (在职党员), merchant_rep (商家代表), lawyer (律师), mediator (调解员), "
-        "social_worker (社工)",
+        'line 3: role: unknown value "厨师"; use one of: grid_worker (网格员), '
+        "grid_leader (网格长), volunteer (志愿者), party_member (在职党员), "
+        "merchant_rep (商家代表), lawyer (律师), mediator (调解员), social_worker (社工)",
         'line 4: unknown grid "9"; grids are 1, 2, 3, 4, 5, 6, see: beiwen grid list',
         "line 5: id_number: 1101**********0021 fails the GB 11643 check (last character should "
         'be "X"); check the number',

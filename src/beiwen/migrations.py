@@ -204,11 +204,44 @@ def m003_unit_aliases(db: Any) -> None:
     db.execute("CREATE INDEX unit_aliases_unit ON unit_aliases (unit_id)")
 
 
+def m008_grid_leader(db: Any) -> None:
+    """网格长 becomes a role of its own (`grid_leader`), no longer folded into grid workers.
+
+    SQLite cannot change a CHECK constraint, so `person_roles` is rebuilt with the new list
+    of roles: every row is copied with its rowid, then the indexes are made again.
+    """
+    db.execute(
+        """
+        CREATE TABLE person_roles_new (
+            person_id  INTEGER NOT NULL REFERENCES people (id),  -- the person
+            role       TEXT NOT NULL CHECK (role IN ('grid_worker', 'grid_leader', 'volunteer',
+                           'party_member', 'merchant_rep', 'lawyer', 'mediator',
+                           'social_worker')),                  -- "N" force role
+            grid       INTEGER REFERENCES grids (number),        -- the grid served (NULL: all)
+            since      TEXT NOT NULL,                            -- first day in the role
+            until      TEXT                                      -- left the role (NULL: serving)
+        )
+        """
+    )
+    db.execute(
+        "INSERT INTO person_roles_new (rowid, person_id, role, grid, since, until) "
+        "SELECT rowid, person_id, role, grid, since, until FROM person_roles"
+    )
+    db.execute("DROP TABLE person_roles")
+    db.execute("ALTER TABLE person_roles_new RENAME TO person_roles")
+    db.execute(
+        "CREATE UNIQUE INDEX person_roles_serving ON person_roles "
+        "(person_id, role, coalesce(grid, 0)) WHERE until IS NULL"
+    )
+    db.execute("CREATE INDEX person_roles_grid ON person_roles (grid)")
+
+
 STEPS: list[Callable[[Any], None]] = [
     m001_schema,
     m002_issue_corrections,
     m004_import_history,
     m003_unit_aliases,
+    m008_grid_leader,
 ]
 
 

@@ -42,7 +42,7 @@ def list_grids(conn: sqlite3.Connection) -> list[Row]:
                (SELECT count(DISTINCT r.person_id) FROM person_roles r
                 JOIN people p ON p.id = r.person_id
                 WHERE r.grid = g.number AND r.until IS NULL AND p.removed_at IS NULL
-                  AND r.role = 'grid_worker') AS grid_workers,
+                  AND r.role IN ('grid_worker', 'grid_leader')) AS grid_workers,
                (SELECT count(DISTINCT r.person_id) FROM person_roles r
                 JOIN people p ON p.id = r.person_id
                 WHERE r.grid = g.number AND r.until IS NULL AND p.removed_at IS NULL) AS people

@@ -22,6 +22,7 @@ from beiwen.vocab import Vocabulary, describe, display, parse_choice
 
 PERSON_ROLES: Vocabulary = {
     "grid_worker": ("grid worker", "网格员"),
+    "grid_leader": ("grid leader", "网格长"),
     "volunteer": ("volunteer", "志愿者"),
     "party_member": ("in-service Party member", "在职党员"),
     "merchant_rep": ("merchant representative", "商家代表"),
@@ -30,7 +31,6 @@ PERSON_ROLES: Vocabulary = {
     "social_worker": ("social worker", "社工"),
 }
 ROLE_ALIASES = {
-    "网格长": "grid_worker",
     "专职网格员": "grid_worker",
     "兼职网格员": "grid_worker",
     "党员": "party_member",
