@@ -14,7 +14,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "商户名册.xls"
 
 def test_an_xls_roster_from_the_office_imports(ready: Cli) -> None:
     result = ready.ok("units", "import", str(FIXTURE), lang="zh")
-    assert "新增 3" in result.stderr
+    assert "新增 3" in result.stdout  # the summary is data: stdout
     assert "以第 2 行为表头" in result.stderr
     assert "第 6 行" in result.stderr  # the total row, skipped and named
     units = json.loads(ready.ok("units", "list", "--format", "json").stdout)
