@@ -41,10 +41,11 @@ MAPS = {
     ("rotation", "months"),
     ("issues", "by_category"),
     ("issues", "by_grid"),
+    ("issues", "by_source"),
     ("courses", "by_course"),
     ("activities", "by_kind"),
 }
-OPTIONAL = {"monthly", "previous"}
+OPTIONAL = {"monthly", "previous", "year_ago"}
 
 
 def report_json(cli: Cli, *args: str, lang: str = "en") -> str:

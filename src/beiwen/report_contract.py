@@ -59,11 +59,13 @@ ActivityKind = Literal[
     "party_day",
     "other",
 ]
+IssueSource = Literal["patrol", "hotline", "visit", "station_315", "mediation", "merchant", "other"]
 
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 GridKey = Annotated[str, StringConstraints(pattern=r"^([1-9][0-9]*|none)$")]
 Rate = Annotated[float, Field(ge=0, le=1)] | None
 Fraction = tuple[NonNegativeInt, NonNegativeInt]
+Day = date  # for a field named `date`
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -133,6 +135,92 @@ class Fractions(Contract):
     )
 
 
+class DepartmentRef(Contract):
+    """A department by id and name."""
+
+    unit_id: NonNegativeInt = Field(description="The unit's id.")
+    unit: str = Field(description="The unit's name.")
+
+
+class DepartmentFractions(Contract):
+    """The fractions behind a department's score, as `[numerator, denominator]`."""
+
+    reported_in_on_time: Fraction = Field(
+        description="`[reported in within the limit, reported in or past the limit by the end]`."
+    )
+    handled_on_time: Fraction = Field(
+        description="`[handled by their due time, kept orders handled or past due by the end]`."
+    )
+    satisfied: Fraction = Field(description="`[satisfied + basically satisfied, followed up]`.")
+
+
+class Department(DepartmentRef):
+    """One department the sub-district whistled to (吹哨) and how it reported in (报到)."""
+
+    dispatched: NonNegativeInt = Field(description="Whistles to it in the period (not cancelled).")
+    reported_in: NonNegativeInt = Field(description="Of those, reported in by the end.")
+    reported_in_on_time: NonNegativeInt = Field(description="Of those, within the limit (24 h).")
+    median_report_in_hours: Annotated[float, Field(ge=0)] | None = Field(
+        description="Median hours from whistle to report-in; null when none reported in."
+    )
+    transferred: NonNegativeInt = Field(description="Of the dispatched, passed on (转单).")
+    handled: NonNegativeInt = Field(description="Of the kept, resolved or closed by the end.")
+    handled_on_time: NonNegativeInt = Field(description="Of those, by their due time.")
+    overdue: NonNegativeInt = Field(description="Orders it held open and overdue at the end.")
+    satisfied: NonNegativeInt = Field(description="Of the followed up, (basically) satisfied.")
+    followed_up: NonNegativeInt = Field(description="Of the handled, closed with a satisfaction.")
+    fractions: DepartmentFractions = Field(description="The fractions behind the score.")
+    score: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        description=(
+            "40% report-in on time + 40% handled on time + 20% satisfied (rates of the "
+            "fractions; a part over 0 left out, the rest scaled), 0..100; null: no whistle."
+        )
+    )
+    rank: Annotated[int, Field(ge=1)] | None = Field(
+        description="1 is the best; equal scores share a rank; null when there is no score."
+    )
+
+    @model_validator(mode="after")
+    def counts_agree(self) -> Self:
+        """The fractions' numerators are the counts, and the counts nest."""
+        parts = self.fractions
+        if (
+            parts.reported_in_on_time[0] != self.reported_in_on_time
+            or parts.handled_on_time[0] != self.handled_on_time
+            or parts.satisfied != (self.satisfied, self.followed_up)
+            or any(n > d for n, d in parts.model_dump().values())
+            or not self.reported_in_on_time <= self.reported_in <= self.dispatched
+            or not self.handled_on_time <= self.handled <= self.dispatched - self.transferred
+            or not self.satisfied <= self.followed_up <= self.handled
+            or (self.score is None) != (self.rank is None)
+        ):
+            raise ValueError(f"the figures of {self.unit} do not agree")
+        return self
+
+
+class OverdueOrder(Contract):
+    """A work order open at the end of the period and past its due time then."""
+
+    id: NonNegativeInt = Field(description="The work order's number.")
+    title: str = Field(description="Its title.")
+    category: IssueCategory = Field(description="Its category (stable English key).")
+    grid: NonNegativeInt | None = Field(description="Its grid number; null when none.")
+    grid_name: str | None = Field(description="The grid's name; null when no grid.")
+    due_at: AwareDatetime = Field(description="Its due time, ISO 8601 in Beijing time.")
+    days_overdue: Annotated[int, Field(ge=1)] = Field(
+        description="Days past due at the end of the period (or now); a started day counts."
+    )
+    departments: list[DepartmentRef] = Field(description="Those holding it at the end.")
+
+
+class TopCategory(Contract):
+    """One of the three categories with the most collected orders."""
+
+    category: IssueCategory = Field(description="The category's stable English key.")
+    collected: Annotated[int, Field(ge=1)] = Field(description="Its collected orders.")
+    share: Rate = Field(description="Its share of all collected orders (0..1, 4 decimals).")
+
+
 class Issues(Contract):
     """The work orders (工单) of the period; a rate is 0..1 (4 decimals), null over 0."""
 
@@ -184,6 +272,19 @@ class Issues(Contract):
         )
     )
     fractions: Fractions = Field(description="The numerator and denominator of each rate.")
+    by_source: dict[IssueSource, Counts] = Field(
+        description="Per source (its stable English key); only the sources with collected orders."
+    )
+    top_categories: list[TopCategory] = Field(
+        description="The (at most) three categories with the most collected orders, most first.",
+        max_length=3,
+    )
+    by_department: list[Department] = Field(
+        description="Whistled to in the period or holding an overdue order: ranked, best first."
+    )
+    overdue_list: list[OverdueOrder] = Field(
+        description="The orders open and overdue at the end of the period, oldest due first."
+    )
 
     @model_validator(mode="after")
     def fractions_agree(self) -> Self:
@@ -202,6 +303,8 @@ class Issues(Contract):
             raise ValueError("the denominator of on_time_rate is not handled")
         if self.handled > self.collected or self.overdue > self.open:
             raise ValueError("handled > collected or overdue > open")
+        if len(self.overdue_list) != self.overdue:
+            raise ValueError("overdue_list does not hold the overdue orders")
         return self
 
 
@@ -257,6 +360,48 @@ class MonthCounts(Contract):
     )
 
 
+class DutyActivity(Contract):
+    """An activity the duty unit led in its month."""
+
+    id: NonNegativeInt = Field(description="The activity's id.")
+    date: Day = Field(description="The day it took place.")
+    title: str = Field(description="Its title.")
+    kind: ActivityKind = Field(description="Its kind (stable English key).")
+    enterprises_served: NonNegativeInt = Field(description="Enterprises served.")
+    participants: NonNegativeInt = Field(description="Participants.")
+
+
+class DutyOrder(Contract):
+    """A work order whistled to the duty unit in its month."""
+
+    id: NonNegativeInt = Field(description="The work order's number.")
+    dispatched_at: AwareDatetime = Field(description="When it was whistled to the unit.")
+    accepted_at: AwareDatetime | None = Field(description="Its report-in by the end, or null.")
+    report_in_hours: Annotated[float, Field(ge=0)] | None = Field(
+        description="Hours from whistle to report-in; null when not reported in."
+    )
+
+
+class DutyUnit(DepartmentRef):
+    """A duty unit (轮值书记单位) and what it did in its months of the period."""
+
+    months: list[Month] = Field(description="Its duty months within the period.")
+    activities: list[DutyActivity] = Field(description="The activities it led then, by date.")
+    dispatched: NonNegativeInt = Field(description="Orders whistled to it then.")
+    reported_in: NonNegativeInt = Field(description="Of those, reported in by the end.")
+    reported_in_on_time: NonNegativeInt = Field(description="Of those, within 24 hours.")
+    median_report_in_hours: Annotated[float, Field(ge=0)] | None = Field(
+        description="Median hours from whistle to report-in; null when none."
+    )
+    orders: list[DutyOrder] = Field(description="The orders whistled to it, by number.")
+
+
+class Duty(Contract):
+    """The duty unit's month: what the joint meeting reviews."""
+
+    units: list[DutyUnit] = Field(description="The duty units, in the order of their months.")
+
+
 class ReportBody(Contract):
     """One period's report: the figures of `beiwen report`."""
 
@@ -265,6 +410,7 @@ class ReportBody(Contract):
     issues: Issues = Field(description="The work orders of the period.")
     courses: Courses = Field(description="The classes held in the period.")
     activities: Activities = Field(description="The activities held in the period.")
+    duty: Duty = Field(description="The duty units and what they did in their months.")
     monthly: list[MonthCounts] | SkipJsonSchema[None] = Field(
         default=None,
         description=(
@@ -280,7 +426,7 @@ class ReportBody(Contract):
     @model_validator(mode="after")
     def absent_not_null(self) -> Self:
         """An optional key that does not apply is left out, never written as null."""
-        for name in ("monthly", "previous"):
+        for name in ("monthly", "previous", "year_ago"):
             if name in self.model_fields_set and getattr(self, name, None) is None:
                 raise ValueError(f"{name} is left out when it does not apply, never null")
         return self
@@ -300,6 +446,11 @@ class Report(ReportBody):
             "With --compare only: the same report for the period before (the month, the year "
             "or a range of the same length just before), without a `previous` of its own."
         ),
+        json_schema_extra=_absent_not_null,
+    )
+    year_ago: ReportBody | SkipJsonSchema[None] = Field(
+        default=None,
+        description="With --compare for a month only: the same month a year earlier.",
         json_schema_extra=_absent_not_null,
     )
 

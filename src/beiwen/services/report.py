@@ -240,9 +240,18 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
             }
             for row in repo.monthly_counts(conn, first_month, last_month)
         ]
+    # Departments, sources, the overdue list and the duty unit: services/report_sections.py.
+    from beiwen.services import report_sections
+
+    cutoff = _due_cutoff(period)
+    report["issues"].update(report_sections.issue_sections(conn, period, cutoff, report["issues"]))
+    report["duty"] = report_sections.duty_section(conn, period, cutoff)
     if compare:
         previous = period.previous()
         report["previous"] = build_report(conn, previous, compare=False)
+        if period.kind == "month":  # year on year: the same month a year earlier
+            year_ago = month_period(add_months(period.label, -12))
+            report["year_ago"] = build_report(conn, year_ago, compare=False)
     report["generated_at"] = iso(now().astimezone(CHINA_TZ))
     return report
 
