@@ -21,11 +21,12 @@ from conftest import Cli
 SCHEMA = Path(__file__).resolve().parents[1] / "data" / "schema.sql"
 LATIN = re.compile(r"[A-Za-z]")
 ZH_METRICS = (
-    "收集问题、已处理、期末未办结、期末超期、问题处理率、按时办结率、回访满意率、"
+    "收集问题、已处理、期末未办结、期末超期、问题处理率、按时办结率、已办结按时率、回访满意率、"
     "首次响应时长中位数（小时）、办结时长中位数（小时）"
 )
 EN_METRICS = (
-    "collected, handled, open, overdue, handling_rate, on_time_rate, satisfaction_rate, "
+    "collected, handled, open, overdue, handling_rate, on_time_rate, handled_on_time_rate, "
+    "satisfaction_rate, "
     "median_response_hours, median_resolution_hours"
 )
 
@@ -70,7 +71,16 @@ def test_explain_in_english_keeps_the_key_and_english_labels(demo: Cli) -> None:
             "handling_rate",
             (73, 77),
         ),
-        (("按时办结率", "按时率", "on_time_rate", "On-time rate", "on time"), "on_time_rate", None),
+        (
+            ("按时办结率", "按期办结率", "按时率", "on_time_rate", "On-time rate", "on time"),
+            "on_time_rate",
+            (55, 76),  # due in 2024 (#77 is due 2025-01-01): 55 handled by then, 3 open
+        ),
+        (
+            ("已办结按时率", "已办按时率", "handled_on_time_rate", "On-time rate of the handled"),
+            "handled_on_time_rate",
+            (55, 73),
+        ),
         (
             ("满意率", "回访满意率", "satisfaction_rate", "Satisfaction rate"),
             "satisfaction_rate",
@@ -289,7 +299,9 @@ def test_report_csv_in_chinese_names_every_figure(demo: Cli) -> None:
     assert metrics["收集问题"][1] == "14"
     assert metrics["收集问题"][5] == "7"  # the previous month
     assert metrics["问题处理率"][2:5] == ["14", "14", "100.0%"]
-    assert metrics["按时办结率"][2:4] == ["9", "14"]
+    # 13 fell due by the end of August (one of the 14 is due in September), 8 of them on time
+    assert metrics["按时办结率"][2:4] == ["8", "13"]
+    assert metrics["已办结按时率"][2:4] == ["9", "14"]  # the handled, 9 of them on time
     assert {row[0]: row[1] for row in blocks["工单分类统计"]}["游摊占道"] == "8"
     assert {row[0]: row[2] for row in blocks["工单分网格统计"]}["5"] == "9"
     assert {row[0]: row[2] for row in blocks["活动与服务"]}["金融服务进企业"] == "14"

@@ -75,19 +75,24 @@ def test_august_definitions(scenario: dict[str, str], ready: Cli) -> None:
     assert data["period"] == {"label": "2024-08", "start": "2024-08-01", "end": "2024-09-01"}
     issues = data["issues"]
     assert issues["collected"] == 4  # B C D F; E was cancelled, A was reported in July
-    assert issues["handled"] == 2  # B C; F's latest resolution is in September
-    assert issues["handling_rate"] == 0.5
-    assert issues["open"] == 2  # D and F at the end of August; A was resolved 08-02
-    assert issues["overdue"] == 1  # D (due 08-25); F is due 09-01 10:00
-    assert issues["on_time_rate"] == 0.5  # B on time, C late
+    assert issues["handled"] == 3  # B C F: F was resolved 08-28 (reopened only in September)
+    assert issues["handling_rate"] == 0.75
+    assert issues["open"] == 1  # D at the end of August; A was resolved 08-02, F 08-28
+    assert issues["overdue"] == 1  # D (due 08-25)
+    # fell due by the end of August, not handled before it: A (late), B (on time), C (late),
+    # D (open, overdue); F is due 09-01 10:00
+    assert issues["on_time_rate"] == 0.25
+    assert issues["fractions"]["on_time_rate"] == [1, 4]
+    assert issues["handled_on_time_rate"] == 0.6667  # B and F on time, C late
+    assert issues["fractions"]["handled_on_time_rate"] == [2, 3]
     assert issues["median_response_hours"] == 2.0  # 1, 1, 3, 24
-    assert issues["median_resolution_hours"] == 132.0  # 24 and 240
+    assert issues["median_resolution_hours"] == 72.0  # 24, 72 and 240
     assert issues["satisfaction_rate"] == 0.5
-    assert issues["fractions"]["handling_rate"] == [2, 4]
+    assert issues["fractions"]["handling_rate"] == [3, 4]
     assert issues["by_category"] == {
         "consumer": {"collected": 1, "handled": 1},
         "dispute": {"collected": 1, "handled": 0},
-        "property": {"collected": 1, "handled": 0},
+        "property": {"collected": 1, "handled": 1},
         "sanitation": {"collected": 1, "handled": 1},
     }
     assert issues["by_grid"]["2"] == {"collected": 2, "handled": 2}
@@ -106,6 +111,9 @@ def test_reopened_issue_counts_from_latest_resolution(scenario: dict[str, str], 
     assert september["collected"] == 0
     assert september["handling_rate"] is None  # nothing collected: null, never a division error
     assert september["open"] == 1  # only D is still open at the end of September
+    # fell due by the end of September, not handled before it: D (open) and F (reopened
+    # 09-03, resolved again 09-10, after its due time)
+    assert september["fractions"]["on_time_rate"] == [0, 2]
     year = report_json(ready, "--year", "2024")["issues"]
     assert (year["collected"], year["handled"]) == (5, 4)  # A B C F handled by year end
     assert year["fractions"]["handling_rate"] == [4, 5]
@@ -124,11 +132,11 @@ def test_month_with_nothing(ready: Cli) -> None:
 def test_table_shows_fractions(scenario: dict[str, str], ready: Cli) -> None:
     out = ready.ok("report", "--month", "2024-08").stdout
     assert "Monthly report 2024-08" in out
-    assert "2/4 = 50.0%" in out
+    assert "3/4 = 75.0%" in out
     assert "Work orders by category" in out and "Work orders by grid" in out
     zh = ready.ok("report", "--month", "2024-08", lang="zh").stdout
     assert "2024-08 月度工作报告" in zh
-    assert "问题处理率" in zh and "2/4 = 50.0%" in zh
+    assert "问题处理率" in zh and "3/4 = 75.0%" in zh
 
 
 def test_lang_option_on_the_command(scenario: dict[str, str], ready: Cli) -> None:
@@ -146,13 +154,13 @@ def test_explain_handling_rate(scenario: dict[str, str], ready: Cli) -> None:
             "report", "--month", "2024-08", "--explain", "handling_rate", "--format", "json"
         ).stdout
     )
-    assert (result["numerator"], result["denominator"]) == (2, 4)
+    assert (result["numerator"], result["denominator"]) == (3, 4)
     numerator = {str(row["id"]) for row in result["issues"] if row["in_numerator"]}
     denominator = {str(row["id"]) for row in result["issues"] if row["in_denominator"]}
-    assert numerator == {scenario["B"], scenario["C"]}
+    assert numerator == {scenario["B"], scenario["C"], scenario["F"]}
     assert denominator == {scenario[k] for k in "BCDF"}
     table = ready.ok("report", "--month", "2024-08", "--explain", "handling_rate")
-    assert "numerator 2, denominator 4" in table.stderr
+    assert "numerator 3, denominator 4" in table.stderr
     assert "垃圾未清运" in table.stdout
     overdue = json.loads(
         ready.ok("report", "--month", "2024-08", "--explain", "overdue", "--format", "json").stdout
@@ -175,12 +183,12 @@ def test_markdown_and_csv(scenario: dict[str, str], ready: Cli) -> None:
     md = ready.ok("report", "--month", "2024-08", "--format", "md").stdout
     assert md.startswith("# Monthly report 2024-08")
     table_lines = [line for line in md.splitlines() if line.startswith("| Handling rate")]
-    assert table_lines == ["| Handling rate | 2/4 = 50.0% |"]
+    assert table_lines == ["| Handling rate | 3/4 = 75.0% |"]
     raw = ready.ok("report", "--month", "2024-08", "--format", "csv").stdout
     assert raw.startswith("\ufeff")
     rows = dict(csv.reader(io.StringIO(raw.lstrip("\ufeff"))))
     assert rows["issues.collected"] == "4"
-    assert rows["issues.handling_rate"] == "0.5"
+    assert rows["issues.handling_rate"] == "0.75"
     assert "issues.by_category.vendor.collected" not in rows  # vendor A was reported in July
     assert rows["issues.by_grid.2.handled"] == "2"
 
@@ -197,7 +205,7 @@ def test_docx(scenario: dict[str, str], ready: Cli, tmp_path: Path) -> None:
     assert "2024-08 月度工作报告" in texts
     first = document.tables[0]
     cells = {row.cells[0].text: row.cells[1].text for row in first.rows}
-    assert cells["问题处理率"] == "2/4 = 50.0%"
+    assert cells["问题处理率"] == "3/4 = 75.0%"
     assert cells["收集问题"] == "4"
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "宋体"
@@ -206,7 +214,7 @@ def test_docx(scenario: dict[str, str], ready: Cli, tmp_path: Path) -> None:
 def test_year_report_has_monthly_chart(scenario: dict[str, str], ready: Cli) -> None:
     data = report_json(ready, "--year", "2024")
     assert [row["month"] for row in data["monthly"]] == ["2024-07", "2024-08"]
-    assert data["monthly"][1] == {"month": "2024-08", "collected": 4, "handled": 2}
+    assert data["monthly"][1] == {"month": "2024-08", "collected": 4, "handled": 3}
     out = ready.ok("report", "--year", "2024").stdout
     assert "Work orders per month" in out
 

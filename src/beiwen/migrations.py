@@ -236,12 +236,50 @@ def m008_grid_leader(db: Any) -> None:
     db.execute("CREATE INDEX person_roles_grid ON person_roles (grid)")
 
 
+def m005_report_as_of(db: Any) -> None:
+    """The report as of the period's end (issue 17): a month's figures are what the event
+    log says held at its end. The steps that decide handled-ness get an index by time, and
+    v_monthly_issue_stats counts each month as it stood at its end (from m002's view)."""
+    for statement in (
+        # the steps that make an order handled, cancelled or open again, by time
+        "CREATE INDEX issue_events_steps ON issue_events (at)"
+        " WHERE action IN ('resolve', 'close', 'reopen', 'cancel', 'duplicate')",
+        "DROP VIEW v_monthly_issue_stats",
+        """
+        CREATE VIEW v_monthly_issue_stats AS
+        SELECT
+            m.reported_month AS month,
+            sum(m.step NOT IN ('cancel', 'duplicate')) AS collected,
+                                                   -- reported that month, not cancelled at its end
+            sum(m.step IN ('resolve', 'close')) AS handled_in_month,
+                                                   -- of those, handled at the month's end
+            sum(m.handled_at IS NOT NULL) AS handled_to_date, -- reported that month, handled now
+            sum(m.step IN ('cancel', 'duplicate')) AS cancelled -- cancelled at the month's end
+        FROM (
+            SELECT f.reported_month, f.handled_at,
+                coalesce((
+                    SELECT e.action FROM issue_events e
+                    WHERE e.issue_id = f.id
+                        AND e.at < date(f.reported_month || '-01', '+1 month')
+                            || 'T00:00:00+08:00'
+                        AND e.action IN ('resolve', 'close', 'reopen', 'cancel', 'duplicate')
+                    ORDER BY e.at DESC, e.id DESC LIMIT 1
+                ), 'report') AS step               -- the last step before the month's end
+            FROM v_issue_facts f
+        ) m
+        GROUP BY m.reported_month
+        """,
+    ):
+        db.execute(statement)
+
+
 STEPS: list[Callable[[Any], None]] = [
     m001_schema,
     m002_issue_corrections,
     m004_import_history,
     m003_unit_aliases,
     m008_grid_leader,
+    m005_report_as_of,
 ]
 
 

@@ -118,7 +118,7 @@ class Counts(Contract):
         description="Reported within the period and not cancelled by its end."
     )
     handled: NonNegativeInt = Field(
-        description="Of the collected, resolved or closed by the end of the period."
+        description="Of the collected, resolved or closed at the end of the period."
     )
 
 
@@ -126,7 +126,13 @@ class Fractions(Contract):
     """The numerator and the denominator behind each rate, as `[numerator, denominator]`."""
 
     handling_rate: Fraction = Field(description="`[handled, collected]`.")
-    on_time_rate: Fraction = Field(description="`[handled by their due time, handled]`.")
+    on_time_rate: Fraction = Field(
+        description=(
+            "`[handled by their due time, fallen due]`; fallen due = due before the end of the "
+            "period (or now), not handled before it began, not cancelled at its end."
+        )
+    )
+    handled_on_time_rate: Fraction = Field(description="`[handled by their due time, handled]`.")
     satisfaction_rate: Fraction = Field(
         description=(
             "`[satisfied + basically satisfied, followed up]`; followed up = closed with a "
@@ -229,8 +235,8 @@ class Issues(Contract):
     )
     handled: NonNegativeInt = Field(
         description=(
-            "Of the collected, resolved or closed by the end of the period (a reopened order "
-            "counts from its latest resolution)."
+            "Of the collected, resolved or closed at the end of the period, as the event log "
+            "says it stood then (a later reopening does not change a past period)."
         )
     )
     handling_rate: Rate = Field(description="handled / collected.")
@@ -246,7 +252,16 @@ class Issues(Contract):
             "not yet over)."
         )
     )
-    on_time_rate: Rate = Field(description="Handled by their due time / handled.")
+    on_time_rate: Rate = Field(
+        description=(
+            "按期办结率: handled by their due time / orders whose due time fell in the period "
+            "or before it (by its end, or now) and which were not handled before it began nor "
+            "cancelled at its end; open overdue orders count against it."
+        )
+    )
+    handled_on_time_rate: Rate = Field(
+        description="Of the handled, those handled by their due time / handled."
+    )
     median_response_hours: Annotated[float, Field(ge=0)] | None = Field(
         description=(
             "Median hours from report to the first response (the first dispatch 吹哨 or "
@@ -292,6 +307,10 @@ class Issues(Contract):
         checks = {
             "handling_rate": (self.handling_rate, self.fractions.handling_rate),
             "on_time_rate": (self.on_time_rate, self.fractions.on_time_rate),
+            "handled_on_time_rate": (
+                self.handled_on_time_rate,
+                self.fractions.handled_on_time_rate,
+            ),
             "satisfaction_rate": (self.satisfaction_rate, self.fractions.satisfaction_rate),
         }
         for name, (shown, (numerator, denominator)) in checks.items():
@@ -299,8 +318,11 @@ class Issues(Contract):
                 raise ValueError(f"{name} {shown} is not {numerator}/{denominator}")
         if self.fractions.handling_rate != (self.handled, self.collected):
             raise ValueError("fractions.handling_rate is not [handled, collected]")
-        if self.fractions.on_time_rate[1] != self.handled:
-            raise ValueError("the denominator of on_time_rate is not handled")
+        if self.fractions.handled_on_time_rate[1] != self.handled:
+            raise ValueError("the denominator of handled_on_time_rate is not handled")
+        on_time, fallen_due = self.fractions.on_time_rate
+        if self.overdue > fallen_due - on_time:
+            raise ValueError("an overdue order is missing from the denominator of on_time_rate")
         if self.handled > self.collected or self.overdue > self.open:
             raise ValueError("handled > collected or overdue > open")
         if len(self.overdue_list) != self.overdue:
@@ -350,11 +372,11 @@ class MonthCounts(Contract):
 
     month: Month = Field(description="The month, `YYYY-MM`.")
     collected: NonNegativeInt = Field(
-        description="Work orders reported that month and not cancelled (now)."
+        description="Work orders reported that month and not cancelled at its end."
     )
     handled: NonNegativeInt = Field(
         description=(
-            "Of those, handled within the same month (not by the end of the period, unlike "
+            "Of those, handled at the end of the same month (not of the period, unlike "
             "issues.handled)."
         )
     )

@@ -1,6 +1,13 @@
-"""The report's reads: aggregates over the views v_issue_facts, v_monthly_issue_stats,
-v_activity_facts and the class tables. Bounds are ISO texts (`…T00:00:00+08:00`) or dates;
-every filter is on an indexed time column so a month costs the same in year 1 and year 10.
+"""The report's reads: the work orders as of a moment (the event log), the view
+v_monthly_issue_stats, v_activity_facts and the class tables. Bounds are ISO texts
+(`…T00:00:00+08:00`) or dates; every filter is on an indexed column (`reported_at`, the
+status, `issue_events (issue_id, at)` and the steps' `issue_events_steps (at)`) so a month
+costs the same in year 1 and year 10.
+
+As of a moment: whether an order was handled, followed up or cancelled at the end of a
+period is what the event log (`issue_events`, by `at`) says held then: the last of its steps
+(STEPS) before that moment; the `issues` row holds only the latest state. The facts (category,
+grid, due time) are the row's, so corrections (`issue edit`) apply to past periods too.
 """
 
 from __future__ import annotations
@@ -9,12 +16,71 @@ import sqlite3
 
 from beiwen.repository import Row, one, rows
 
-# A collected work order: reported in the period and not cancelled by its end (the views
+# A collected work order: reported in the period and not cancelled by its end (the facts
 # leave voided orders and duplicates out altogether: a duplicate counts as its original).
 _COLLECTED = """
     reported_at >= :start AND reported_at < :end
     AND NOT (cancelled_at IS NOT NULL AND cancelled_at < :end)
 """
+
+# The steps that decide whether an order is handled or cancelled; the latest of them before
+# a moment gives its state then (none, or a reopen: still to be handled).
+STEPS = "('resolve', 'close', 'reopen', 'cancel', 'duplicate')"
+_ACTIVE = "('open', 'dispatched', 'in_progress')"
+
+
+def facts_as_of(where: str, moment: str = ":end") -> str:
+    """SQL of a subquery: the work orders (neither voided nor duplicates) that `where` (on
+    `i`, the issues row) selects, with the columns of v_issue_facts as they held at
+    `moment` (a parameter's name): `handled_at` (the latest resolution, when handled then),
+    `closed_at` and `satisfaction` (the follow-up, when closed then), `cancelled_at`,
+    `first_response_at` (before the moment), `response_hours`, `resolution_hours`,
+    `on_time`; `state` is `handled`, `cancelled` or `open` (still to be handled)."""
+    last_step = f"""(SELECT e.id FROM issue_events e
+        WHERE e.issue_id = i.id AND e.at < {moment} AND e.action IN {STEPS}
+        ORDER BY e.at DESC, e.id DESC LIMIT 1)"""
+    return f"""
+    SELECT f.*,
+        round((julianday(f.first_response_at) - julianday(f.reported_at)) * 24, 2)
+            AS response_hours,
+        round((julianday(f.handled_at) - julianday(f.reported_at)) * 24, 2)
+            AS resolution_hours,
+        CASE WHEN f.handled_at IS NOT NULL AND f.due_at IS NOT NULL
+            THEN f.handled_at <= f.due_at END AS on_time
+    FROM (
+        SELECT i.id, i.title, i.category, i.source, i.grid, i.unit_id, i.status,
+            i.reported_at, substr(i.reported_at, 1, 7) AS reported_month, i.due_at,
+            CASE WHEN s.action IN ('resolve', 'close') THEN 'handled'
+                WHEN s.action IN ('cancel', 'duplicate') THEN 'cancelled'
+                ELSE 'open' END AS state,
+            CASE WHEN s.action IN ('resolve', 'close') THEN coalesce(
+                (SELECT max(r.at) FROM issue_events r
+                 WHERE r.issue_id = i.id AND r.action = 'resolve' AND r.at < {moment}),
+                s.at) END AS handled_at,
+            CASE WHEN s.action = 'close' THEN s.at END AS closed_at,
+            CASE WHEN s.action = 'close' THEN s.satisfaction END AS satisfaction,
+            CASE WHEN s.action IN ('cancel', 'duplicate') THEN s.at END AS cancelled_at,
+            CASE WHEN min(coalesce(i.first_dispatched_at, i.first_accepted_at),
+                          coalesce(i.first_accepted_at, i.first_dispatched_at)) < {moment}
+                THEN min(coalesce(i.first_dispatched_at, i.first_accepted_at),
+                         coalesce(i.first_accepted_at, i.first_dispatched_at))
+                END AS first_response_at
+        FROM issues i LEFT JOIN issue_events s ON s.id = {last_step}
+        WHERE i.voided_at IS NULL AND i.duplicate_of IS NULL AND ({where})
+    ) f
+    """
+
+
+def _touched_since(moment: str) -> str:
+    """`i.id IN …`: the orders reported before :end that may be still to be handled at
+    `moment` or later: those still to be handled now, and those with a step at or after it
+    (an order with no step since has the state it has now)."""
+    return f"""i.reported_at < :end AND i.id IN (
+        SELECT id FROM issues WHERE status IN {_ACTIVE} AND reported_at < :end
+        UNION SELECT issue_id FROM issue_events WHERE at >= {moment} AND action IN {STEPS})"""
+
+
+_PERIOD = "i.reported_at >= :start AND i.reported_at < :end"
 
 
 def issue_totals(conn: sqlite3.Connection, start: str, end: str) -> Row:
@@ -22,14 +88,36 @@ def issue_totals(conn: sqlite3.Connection, start: str, end: str) -> Row:
         conn,
         f"""
         SELECT count(*) AS collected,
-               coalesce(sum(handled_at < :end), 0) AS handled,
-               coalesce(sum(handled_at < :end AND on_time), 0) AS on_time,
-               coalesce(sum(satisfaction IS NOT NULL AND closed_at < :end), 0) AS followed_up,
-               coalesce(sum(satisfaction IN ('satisfied', 'basic') AND closed_at < :end), 0)
-                   AS satisfied
-        FROM v_issue_facts WHERE {_COLLECTED}
+               coalesce(sum(handled_at IS NOT NULL), 0) AS handled,
+               coalesce(sum(handled_at IS NOT NULL AND on_time), 0) AS handled_on_time,
+               coalesce(sum(satisfaction IS NOT NULL), 0) AS followed_up,
+               coalesce(sum(satisfaction IN ('satisfied', 'basic')), 0) AS satisfied
+        FROM ({facts_as_of(_PERIOD)}) WHERE {_COLLECTED}
         """,
         {"start": start, "end": end},
+    )
+    assert found is not None
+    return found
+
+
+# Due in the period or before it, not handled before it began, not cancelled at its end.
+_DUE = """
+    due_at < :due AND state <> 'cancelled'
+    AND NOT (handled_at IS NOT NULL AND handled_at < :start)
+"""
+
+
+def due_totals(conn: sqlite3.Connection, start: str, end: str, due_before: str) -> Row:
+    """The on-time rate's counts: `due` = orders whose due time fell before `due_before`
+    (the end, or now) and not handled before `start` (as of `end`; open overdue ones
+    included), neither cancelled at `end`; `on_time` = of those, handled by their due time."""
+    found = one(
+        conn,
+        f"""
+        SELECT count(*) AS due, coalesce(sum(on_time), 0) AS on_time
+        FROM ({facts_as_of(_touched_since(":start"))}) WHERE {_DUE}
+        """,
+        {"start": start, "end": end, "due": due_before},
     )
     assert found is not None
     return found
@@ -42,8 +130,8 @@ def issue_breakdown(conn: sqlite3.Connection, start: str, end: str, column: str)
         conn,
         f"""
         SELECT {column} AS key, count(*) AS collected,
-               coalesce(sum(handled_at < :end), 0) AS handled
-        FROM v_issue_facts WHERE {_COLLECTED}
+               coalesce(sum(handled_at IS NOT NULL), 0) AS handled
+        FROM ({facts_as_of(_PERIOD)}) WHERE {_COLLECTED}
         GROUP BY {column} ORDER BY {column}
         """,
         {"start": start, "end": end},
@@ -61,9 +149,8 @@ def hours(
     when it happened before the end; one pass over the month for both medians."""
     found: list[tuple[float | None, float | None]] = conn.execute(
         f"""
-        SELECT CASE WHEN first_response_at < :end THEN response_hours END,
-               CASE WHEN handled_at < :end THEN resolution_hours END
-        FROM v_issue_facts WHERE {_COLLECTED}
+        SELECT response_hours, resolution_hours
+        FROM ({facts_as_of(_PERIOD)}) WHERE {_COLLECTED}
         """,
         {"start": start, "end": end},
     ).fetchall()
@@ -71,29 +158,16 @@ def hours(
 
 
 def open_at(conn: sqlite3.Connection, end: str, due_before: str) -> Row:
-    """Orders reported before `end` and not handled or cancelled at `end`, however old.
+    """Orders reported before `end` and still to be handled at `end`, however old; overdue:
+    of those, due before `due_before`.
 
-    Three index-friendly parts instead of one scan of history: the orders open now, and
-    those handled or cancelled only at or after `end`. The unary `+` keeps the planner off
-    `issues_status` for the last two (it would visit every order ever resolved) and on the
-    time indexes, so a month costs the same with 1M orders or 10M.
-    """
+    Index-friendly: only the orders open now and those with a step at or after `end` are
+    looked at, so a month costs the same with 1M orders or 10M."""
     found = one(
         conn,
-        """
-        SELECT count(*) AS open, coalesce(sum(due_at < :due), 0) AS overdue FROM (
-            SELECT due_at FROM issues
-            WHERE status IN ('open', 'dispatched', 'in_progress') AND reported_at < :end
-                AND voided_at IS NULL
-            UNION ALL
-            SELECT due_at FROM issues
-            WHERE resolved_at >= :end AND +status IN ('resolved', 'closed')
-                AND +reported_at < :end AND voided_at IS NULL AND duplicate_of IS NULL
-            UNION ALL
-            SELECT due_at FROM issues
-            WHERE cancelled_at >= :end AND +status = 'cancelled' AND +reported_at < :end
-                AND voided_at IS NULL AND duplicate_of IS NULL
-        )
+        f"""
+        SELECT count(*) AS open, coalesce(sum(due_at < :due), 0) AS overdue
+        FROM ({facts_as_of(_touched_since(":end"))}) WHERE state = 'open'
         """,
         {"end": end, "due": due_before},
     )
@@ -106,23 +180,36 @@ def issue_list(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
     return rows(
         conn,
         f"""
-        SELECT id, title, category, grid, reported_at, due_at, handled_at, closed_at,
-               satisfaction, on_time, response_hours, resolution_hours
-        FROM v_issue_facts WHERE {_COLLECTED} ORDER BY reported_at, id
+        SELECT {_LISTED} FROM ({facts_as_of(_PERIOD)}) WHERE {_COLLECTED}
+        ORDER BY reported_at, id
         """,
         {"start": start, "end": end},
     )
 
 
-def open_list(conn: sqlite3.Connection, end: str) -> list[Row]:
+_LISTED = """id, title, category, grid, reported_at, due_at, handled_at, closed_at,
+    satisfaction, on_time, response_hours, resolution_hours"""
+
+
+def due_list(conn: sqlite3.Connection, start: str, end: str, due_before: str) -> list[Row]:
+    """The orders of the on-time rate's denominator (`due_totals`), for --explain."""
     return rows(
         conn,
-        """
-        SELECT id, title, category, grid, reported_at, due_at, status FROM issues
-        WHERE reported_at < :end AND voided_at IS NULL AND duplicate_of IS NULL AND (
-            status IN ('open', 'dispatched', 'in_progress')
-            OR (resolved_at >= :end AND +status IN ('resolved', 'closed'))
-            OR (cancelled_at >= :end AND +status = 'cancelled'))
+        f"""
+        SELECT {_LISTED} FROM ({facts_as_of(_touched_since(":start"))}) WHERE {_DUE}
+        ORDER BY due_at, id
+        """,
+        {"start": start, "end": end, "due": due_before},
+    )
+
+
+def open_list(conn: sqlite3.Connection, end: str) -> list[Row]:
+    """The orders `open_at` counts, oldest first (`status` is the one they have now)."""
+    return rows(
+        conn,
+        f"""
+        SELECT id, title, category, grid, reported_at, due_at, status
+        FROM ({facts_as_of(_touched_since(":end"))}) WHERE state = 'open'
         ORDER BY reported_at, id
         """,
         {"end": end},

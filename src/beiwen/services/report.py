@@ -4,15 +4,21 @@ Figures are computed from the data, never copied: the article's "98%" for 73 of 
 here as `73/77 = 94.8%`. Definitions (the README repeats them):
 
 - collected: reported within the period and not cancelled by its end;
-- handled: of those, resolved or closed by the end of the period (a reopened order counts
-  from its latest resolution); handling_rate = handled / collected;
+- handled: of those, resolved or closed at the end of the period; handling_rate = handled /
+  collected;
 - open: reported before the end, not handled and not cancelled at the end, whatever month
   it was reported in; overdue: of those, past their due time at the end (or now);
-- on_time_rate = handled by their due time / handled;
-- satisfaction_rate = (satisfied + basic) / followed up (closed with a satisfaction) by the end;
+- on_time_rate = handled by their due time / orders whose due time fell in the period or
+  before it (by the end, or now) and that were not handled before the period began, nor
+  cancelled at its end (open overdue ones count against it);
+- handled_on_time_rate = handled by their due time / handled;
+- satisfaction_rate = (satisfied + basic) / followed up (closed with a satisfaction) at the end;
 - first response = the first dispatch (吹哨) or report-in (报到), whichever came first;
-- a voided order (作废, entered by mistake) counts nowhere, and a duplicate counts once, as
-  the order it duplicates; the facts are those of today (`issue edit` changes past periods).
+- as of the period's end: every workflow figure is what the event log (the steps and their
+  times) says held at the end, so a later step (a reopen in September) never changes a past
+  period's report (August's); the facts are those of today (`issue edit` of a category, a
+  grid or a due time corrects past periods too), a voided order (作废, entered by mistake)
+  counts nowhere, and a duplicate counts once, as the order it duplicates.
 Every rate is None (JSON null) when its denominator is 0.
 """
 
@@ -41,7 +47,7 @@ from beiwen.parsing import (
 from beiwen.repository import report as repo
 
 ISSUE_COUNTS = ("collected", "handled", "open", "overdue")
-RATES = ("handling_rate", "on_time_rate", "satisfaction_rate")
+RATES = ("handling_rate", "on_time_rate", "handled_on_time_rate", "satisfaction_rate")
 EXPLAINABLE = (*ISSUE_COUNTS, *RATES, "median_response_hours", "median_resolution_hours")
 
 
@@ -158,7 +164,9 @@ def _median(values: Iterable[float | None]) -> float | None:
 def issue_section(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
     start, end = period.start_at, period.end_at
     totals = repo.issue_totals(conn, start, end)
-    backlog = repo.open_at(conn, end, _due_cutoff(period))
+    cutoff = _due_cutoff(period)
+    backlog = repo.open_at(conn, end, cutoff)
+    due = repo.due_totals(conn, start, end, cutoff)
     durations = repo.hours(conn, start, end)
     section: dict[str, Any] = {
         "collected": totals["collected"],
@@ -166,7 +174,8 @@ def issue_section(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
         "handling_rate": rate(totals["handled"], totals["collected"]),
         "open": backlog["open"],
         "overdue": backlog["overdue"],
-        "on_time_rate": rate(totals["on_time"], totals["handled"]),
+        "on_time_rate": rate(due["on_time"], due["due"]),
+        "handled_on_time_rate": rate(totals["handled_on_time"], totals["handled"]),
         "median_response_hours": _median(h[0] for h in durations),
         "median_resolution_hours": _median(h[1] for h in durations),
         "satisfaction_rate": rate(totals["satisfied"], totals["followed_up"]),
@@ -178,7 +187,8 @@ def issue_section(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
         # The numerator and denominator behind each rate, so every figure can be defended.
         "fractions": {
             "handling_rate": [totals["handled"], totals["collected"]],
-            "on_time_rate": [totals["on_time"], totals["handled"]],
+            "on_time_rate": [due["on_time"], due["due"]],
+            "handled_on_time_rate": [totals["handled_on_time"], totals["handled"]],
             "satisfaction_rate": [totals["satisfied"], totals["followed_up"]],
         },
     }
@@ -275,6 +285,16 @@ def explain(conn: sqlite3.Connection, period: Period, metric: str) -> dict[str, 
             "denominator": None,
             "issues": [{**row, "in_numerator": True, "in_denominator": False} for row in backlog],
         }
+    if metric == "on_time_rate":  # the orders that fell due, not the collected ones
+        due = repo.due_list(conn, period.start_at, end, _due_cutoff(period))
+        return {
+            "metric": metric,
+            "numerator": sum(bool(row["on_time"]) for row in due),
+            "denominator": len(due),
+            "issues": [
+                {**row, "in_numerator": bool(row["on_time"]), "in_denominator": True} for row in due
+            ],
+        }
     collected = repo.issue_list(conn, period.start_at, end)
 
     def handled(row: dict[str, Any]) -> bool:
@@ -291,7 +311,7 @@ def explain(conn: sqlite3.Connection, period: Period, metric: str) -> dict[str, 
         "collected": (lambda r: True, lambda r: False),
         "handled": (handled, lambda r: False),
         "handling_rate": (handled, lambda r: True),
-        "on_time_rate": (lambda r: handled(r) and bool(r["on_time"]), handled),
+        "handled_on_time_rate": (lambda r: handled(r) and bool(r["on_time"]), handled),
         "satisfaction_rate": (
             lambda r: followed(r) and r["satisfaction"] in ("satisfied", "basic"),
             followed,
