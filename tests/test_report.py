@@ -202,13 +202,13 @@ def test_docx(scenario: dict[str, str], ready: Cli, tmp_path: Path) -> None:
     ready.ok("report", "--month", "2024-08", "--format", "docx", "--output", str(target), lang="zh")
     document = Document(str(target))
     texts = [p.text for p in document.paragraphs]
-    assert "2024-08 月度工作报告" in texts
+    assert "北温泉街道嘉陵风情步行街商圈党委2024年8月工作情况报告" in texts  # a 公文 title
     first = document.tables[0]
     cells = {row.cells[0].text: row.cells[1].text for row in first.rows}
     assert cells["问题处理率"] == "3/4 = 75.0%"
     assert cells["收集问题"] == "4"
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert fonts.get(qn("w:eastAsia")) == "宋体"
+    assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"  # the body of a 公文
 
 
 def test_year_report_has_monthly_chart(scenario: dict[str, str], ready: Cli) -> None:

@@ -25,6 +25,7 @@ from beiwen.commands import (
     localise,
     report,
     rotation,
+    settings,
     units,
 )
 from beiwen.commands.light_params import install as install_light_params
@@ -194,6 +195,7 @@ GROUPS: list[tuple[typer.Typer, str, bool]] = [
     (activities.app, "activity", False),
     (imports.app, "imports", False),
     (database.app, "db", False),
+    (settings.app, "settings", False),
 ]
 # ... and of the commands that sit at the root.
 ROOT_COMMANDS: list[tuple[str, Callable[[typer.Typer], None]]] = [
@@ -212,6 +214,7 @@ PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("help.panel.report", ("report",)),
     ("help.panel.database", ("init", "db", "doctor")),
     ("help.panel.imports", ("imports",)),
+    ("help.panel.settings", ("settings",)),
 ]
 
 

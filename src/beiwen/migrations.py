@@ -236,6 +236,21 @@ def m008_grid_leader(db: Any) -> None:
     db.execute("CREATE INDEX person_roles_grid ON person_roles (grid)")
 
 
+def m007_settings(db: Any) -> None:
+    """The office's own settings (`beiwen settings`): the committee's name and the issuing
+    body (落款) of the Word report, as key and value; a key not stored has its default in
+    services/settings.py."""
+    db.execute(
+        """
+        CREATE TABLE settings (
+            key         TEXT PRIMARY KEY,                       -- org.name, org.issuer, ...
+            value       TEXT NOT NULL CHECK (value <> ''),      -- as typed
+            updated_at  TEXT NOT NULL                           -- when it was last set
+        )
+        """
+    )
+
+
 def m005_report_as_of(db: Any) -> None:
     """The report as of the period's end (issue 17): a month's figures are what the event
     log says held at its end. The steps that decide handled-ness get an index by time, and
@@ -279,6 +294,7 @@ STEPS: list[Callable[[Any], None]] = [
     m004_import_history,
     m003_unit_aliases,
     m008_grid_leader,
+    m007_settings,
     m005_report_as_of,
 ]
 

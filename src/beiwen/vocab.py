@@ -414,6 +414,7 @@ TABLES: Vocabulary = {
     "unit_aliases": ("unit_aliases", "单位简称"),
     "imports": ("imports", "导入记录"),
     "import_changes": ("import_changes", "导入变更明细"),
+    "settings": ("settings", "设置"),
 }
 
 # The parts `init --demo` loads, as its summary names them (services/demo.py DEMO_STEPS names

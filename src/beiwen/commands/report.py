@@ -48,9 +48,10 @@ def report(
     data = build_report(conn, period, compare=compare)
     if fmt == "docx":
         from beiwen.io.report_docx import write_report_docx
+        from beiwen.services.settings import letterhead
 
         assert output is not None
-        write_report_docx(data, output)
+        write_report_docx(data, output, letterhead(conn))
         sys.stderr.write(t("report.written", path=output) + "\n")
         return
     if fmt == "xlsx":
