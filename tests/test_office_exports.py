@@ -379,7 +379,8 @@ def test_report_xlsx_numbers_equal_the_json(demo: Cli, tmp_path: Path) -> None:
     demo.ok("report", *args, "--format", "xlsx", "--output", str(book), lang="zh")
     names = CalamineWorkbook.from_path(str(book)).sheet_names
     assert names == ["问题工单", "工单分类统计", "工单分网格统计", "公益课程", "活动与服务",
-                     "各月轮值单位"]  # fmt: skip
+                     "各月轮值单位", "问题来源", "部门吹哨报到情况（按得分排名）",
+                     "轮值书记单位履职情况"]  # fmt: skip
     issues = data["issues"]
     metrics = {row[0]: row for row in calamine(book, "问题工单")}
     assert metrics["指标"] == ["指标", "数值", "分子", "分母", "比率", "上期", "变化"]

@@ -41,6 +41,27 @@ H_SERVED = ("Enterprises served", "服务企业")
 H_HELPED = ("Enterprises helped", "解决难题企业")
 H_PARTICIPANTS = ("Participants", "参与人数")
 H_TOTAL = ("Total", "合计")
+H_YEAR_AGO = ("A year earlier", "上年同期")
+H_SOURCE = ("Source", "来源")
+H_SHARE = ("Share", "占比")
+H_RANK = ("Rank", "排名")
+H_DEPARTMENT = ("Department", "部门")
+H_DISPATCHED = ("Whistled", "吹哨")
+H_REPORTED_IN = ("Reported in", "报到")
+H_REPORTED_ON_TIME = ("Reported in within 24 h", "24小时内报到")
+H_MEDIAN_REPORT_IN = ("Median hours to report in", "报到时长中位数（小时）")
+H_HANDLED_ON_TIME = ("Handled on time", "按期办结")
+H_OVERDUE = ("Overdue at end", "期末超期")
+H_SATISFIED = ("Satisfied", "满意")
+H_SCORE = ("Score", "得分")
+H_NUMBER = ("No.", "工单号")
+H_TITLE = ("Title", "标题")
+H_DUE = ("Due", "办理时限")
+H_DAYS_OVERDUE = ("Days overdue", "超期天数")
+H_HOLDERS = ("Departments holding it", "承办部门")
+H_DUTY_UNIT = ("Duty unit", "轮值单位")
+H_LED = ("Activities led", "牵头活动")
+H_YEAR_CHANGE = ("Year on year", "同比")
 
 # The figures in the order the report shows them, named by the one table of the report's
 # figures (vocab.REPORT_METRICS: the names `--explain` accepts as well).
@@ -166,17 +187,23 @@ def sections(report: dict[str, Any]) -> Iterator[Section]:
     issues = report["issues"]
     previous = report.get("previous", {}).get("issues")
     columns = [label(H_METRIC), label(H_VALUE)]
+    year_ago = report.get("year_ago", {}).get("issues")
     if previous is not None:
         columns += [label(H_PREVIOUS), label(H_CHANGE)]
+    if year_ago is not None:
+        columns += [label(H_YEAR_AGO), label(H_YEAR_CHANGE)]
     metric_rows = []
     for key, heading in ISSUE_METRICS:
         row = [label(heading), metric_text(issues, key)]
         if previous is not None:
             row += [metric_text(previous, key), change_text(issues, previous, key)]
+        if year_ago is not None:
+            row += [metric_text(year_ago, key), change_text(issues, year_ago, key)]
         metric_rows.append(row)
     yield Section(t("report.issues"), columns, metric_rows)
     yield _breakdown(t("report.by_category"), H_CATEGORY, issues["by_category"], _category_label)
     yield _breakdown(t("report.by_grid"), H_GRID, issues["by_grid"], _grid_label)
+    yield from extra_sections(report)
     courses = report["courses"]
     yield Section(
         t("report.courses"),
@@ -199,6 +226,131 @@ def sections(report: dict[str, Any]) -> Iterator[Section]:
         ],
         [label(H_TOTAL), *(str(sum(v[f] for v in activities["by_kind"].values())) for f in fields)],
     )
+
+
+def _hours(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def department_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """`issues.by_department` as column headings and rows, ranked best first (the table, md
+    and Word reports): rank, department, whistles, report-ins, on time, median hours,
+    handled, on time, overdue, satisfied, score."""
+    columns = [
+        label(h)
+        for h in (
+            H_RANK,
+            H_DEPARTMENT,
+            H_DISPATCHED,
+            H_REPORTED_IN,
+            H_REPORTED_ON_TIME,
+            H_MEDIAN_REPORT_IN,
+            H_HANDLED,
+            H_HANDLED_ON_TIME,
+            H_OVERDUE,
+            H_SATISFIED,
+            H_SCORE,
+        )
+    ]
+    rows = []
+    for entry in report["issues"].get("by_department", []):
+        parts = entry["fractions"]
+        rows.append(
+            [
+                "-" if entry["rank"] is None else str(entry["rank"]),
+                entry["unit"],
+                str(entry["dispatched"]),
+                str(entry["reported_in"]),
+                fraction(*parts["reported_in_on_time"]),
+                _hours(entry["median_report_in_hours"]),
+                str(entry["handled"]),
+                fraction(*parts["handled_on_time"]),
+                str(entry["overdue"]),
+                fraction(*parts["satisfied"]),
+                "-" if entry["score"] is None else f"{entry['score']:.1f}",
+            ]
+        )
+    return columns, rows
+
+
+def overdue_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """`issues.overdue_list` as column headings and rows: number, title, grid, due, days
+    overdue, the departments holding it."""
+    columns = [label(h) for h in (H_NUMBER, H_TITLE, H_GRID, H_DUE, H_DAYS_OVERDUE, H_HOLDERS)]
+    rows = [
+        [
+            str(row["id"]),
+            row["title"],
+            row["grid_name"] or t("report.none_grid"),
+            row["due_at"][:16].replace("T", " "),
+            str(row["days_overdue"]),
+            "、".join(holder["unit"] for holder in row["departments"]) or "-",
+        ]
+        for row in report["issues"].get("overdue_list", [])
+    ]
+    return columns, rows
+
+
+def duty_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """`duty.units` as column headings and rows: unit, months, activities led (titles),
+    whistles, report-ins, within 24 hours, median hours."""
+    columns = [
+        label(h)
+        for h in (
+            H_DUTY_UNIT,
+            H_MONTH,
+            H_LED,
+            H_DISPATCHED,
+            H_REPORTED_IN,
+            H_REPORTED_ON_TIME,
+            H_MEDIAN_REPORT_IN,
+        )
+    ]
+    rows = [
+        [
+            unit["unit"],
+            "、".join(unit["months"]),
+            "；".join(activity["title"] for activity in unit["activities"]) or "-",
+            str(unit["dispatched"]),
+            str(unit["reported_in"]),
+            str(unit["reported_in_on_time"]),
+            _hours(unit["median_report_in_hours"]),
+        ]
+        for unit in report.get("duty", {}).get("units", [])
+    ]
+    return columns, rows
+
+
+def extra_sections(report: dict[str, Any]) -> Iterator[Section]:
+    """Sources, the top categories, departments, the overdue list and the duty unit."""
+    issues = report["issues"]
+    if "by_source" in issues:
+        sources = getattr(vocab, "ISSUE_SOURCES", {})
+        yield _breakdown(
+            t("report.by_source"),
+            H_SOURCE,
+            issues["by_source"],
+            lambda k: vocab.display(sources, k),
+        )
+        yield Section(
+            t("report.top_categories"),
+            [label(H_CATEGORY), label(H_COLLECTED), label(H_SHARE)],
+            [
+                [
+                    _category_label(row["category"]),
+                    str(row["collected"]),
+                    "-" if row["share"] is None else f"{row['share'] * 100:.1f}%",
+                ]
+                for row in issues["top_categories"]
+            ],
+        )
+    for heading, (columns, rows) in (
+        ("report.by_department", department_rows(report)),
+        ("report.overdue_list", overdue_rows(report)),
+        ("report.duty_section", duty_rows(report)),
+    ):
+        if rows:
+            yield Section(t(heading), columns, rows)
 
 
 def _text(value: str, style: str = "") -> Text:

@@ -162,6 +162,53 @@ def report_tables(report: dict[str, Any]) -> Iterator[ReportTable]:
                 for r in monthly
             ],
         )
+    yield from _section_tables(report)
+
+
+def _number(value: float | None) -> float | int | None:
+    """A whole float as an int, so that the CSV and the sheet show it alike (`100`)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _section_tables(report: dict[str, Any]) -> Iterator[ReportTable]:
+    """Sources, departments (numbers: counts, fractions as rates, the score), the overdue
+    list and the duty unit, from the rows of `render_report`."""
+    from beiwen.render_report import H_SOURCE, department_rows, duty_rows, overdue_rows
+
+    issues = report["issues"]
+    if "by_source" in issues:
+        yield _breakdown(
+            t("report.by_source"),
+            H_SOURCE,
+            issues["by_source"],
+            lambda key: vocab.display(vocab.ISSUE_SOURCES, key),
+        )
+    columns, _ = department_rows(report)
+    rows: list[list[Any]] = [
+        [
+            entry["rank"],
+            entry["unit"],
+            entry["dispatched"],
+            entry["reported_in"],
+            _rate(*entry["fractions"]["reported_in_on_time"]),
+            _number(entry["median_report_in_hours"]),
+            entry["handled"],
+            _rate(*entry["fractions"]["handled_on_time"]),
+            entry["overdue"],
+            _rate(*entry["fractions"]["satisfied"]),
+            _number(entry["score"]),
+        ]
+        for entry in issues.get("by_department", [])
+    ]
+    if rows:
+        yield ReportTable(t("report.by_department"), columns, rows)
+    for heading, (columns, text_rows) in (
+        ("report.overdue_list", overdue_rows(report)),
+        ("report.duty_section", duty_rows(report)),
+    ):
+        if text_rows:
+            rows = [[None if cell == "-" else cell for cell in row] for row in text_rows]
+            yield ReportTable(t(heading), columns, rows)
 
 
 def report_csv_blocks(report: dict[str, Any]) -> str:
