@@ -207,3 +207,17 @@ def test_the_demo_year(demo: Cli) -> None:
     assert ranks == sorted(ranks) and ranks[0] == 1
     assert len(issues["overdue_list"]) == issues["overdue"]
     assert len(data["duty"]["units"]) == len(data["rotation"]["units"])
+
+
+def test_as_of_the_end_of_the_period(august: Cli) -> None:
+    """A reopening in September changes nothing in August's departments and sources."""
+    before = report(august)["issues"]
+    first = json.loads(august.ok("issue", "list", "--format", "json").stdout)[0]["id"]
+    august.ok("issue", "reopen", str(first), "--note", "又摆摊", "--at", "2024-09-03 10:00")
+    after = report(august)["issues"]
+    assert after["by_department"] == before["by_department"]
+    assert after["by_source"] == before["by_source"]
+    september = json.loads(august.ok("report", "--month", "2024-09", "--format", "json").stdout)[
+        "issues"
+    ]
+    assert [row["title"] for row in september["overdue_list"]][:2] == ["游摊占道", "燃气管道隐患"]

@@ -1,8 +1,9 @@
 """The reads of the report's departments, sources, overdue list and duty sections.
 
-Bounds are ISO texts (`…T00:00:00+08:00`). The order facts come from the view the report's
-other figures read (`v_issue_facts`: no voided order, no duplicate) and a collected order is
-the one `repository.report` defines (`_COLLECTED`), so every section counts the same orders.
+Bounds are ISO texts (`…T00:00:00+08:00`). The order facts are those the report's other
+figures read, as they held at the end of the period (`repository.report.facts_as_of`: no
+voided order, no duplicate), and a collected order is the one `repository.report` defines
+(`_COLLECTED`), so every section counts the same orders the same way.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import json
 import sqlite3
 
 from beiwen.repository import Row, rows
-from beiwen.repository.report import _COLLECTED
+from beiwen.repository.report import _COLLECTED, _PERIOD, facts_as_of
+
+_WHISTLED = """i.id IN (SELECT issue_id FROM issue_units
+    WHERE dispatched_at >= :start AND dispatched_at < :end)"""
 
 
 def dispatches(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
@@ -20,7 +24,7 @@ def dispatches(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
     Orders cancelled before `end` are left out (they are collected nowhere either)."""
     return rows(
         conn,
-        """
+        f"""
         SELECT iu.unit_id, u.name AS unit, iu.issue_id, f.category, iu.dispatched_at,
                iu.accepted_at, iu.released_at, f.due_at, f.handled_at, f.closed_at,
                f.satisfaction,
@@ -28,7 +32,7 @@ def dispatches(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
                    AS report_in_hours
         FROM issue_units iu
         JOIN units u ON u.id = iu.unit_id
-        JOIN v_issue_facts f ON f.id = iu.issue_id
+        JOIN ({facts_as_of(_WHISTLED)}) f ON f.id = iu.issue_id
         WHERE iu.dispatched_at >= :start AND iu.dispatched_at < :end
             AND NOT (f.cancelled_at IS NOT NULL AND f.cancelled_at < :end)
         ORDER BY u.name, iu.unit_id, iu.issue_id
@@ -64,8 +68,8 @@ def source_breakdown(conn: sqlite3.Connection, start: str, end: str) -> list[Row
         conn,
         f"""
         SELECT source AS key, count(*) AS collected,
-               coalesce(sum(handled_at < :end), 0) AS handled
-        FROM v_issue_facts WHERE {_COLLECTED}
+               coalesce(sum(handled_at IS NOT NULL), 0) AS handled
+        FROM ({facts_as_of(_PERIOD)}) WHERE {_COLLECTED}
         GROUP BY source
         """,
         {"start": start, "end": end},
