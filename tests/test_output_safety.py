@@ -146,7 +146,15 @@ def test_a_name_with_a_line_break_adds_no_markdown_row(ready: Cli) -> None:
     baseline = table_rows(ready.ok("report", "--month", "2024-08", "--format", "md").stdout)
     duty(ready, FAKE_ROW)
     md = ready.ok("report", "--month", "2024-08", "--format", "md").stdout
-    assert table_rows(md) == baseline
+    # A month with a duty unit gains the duty unit's table (issue 17): header, delimiter and
+    # exactly one row for the one unit, with the header's number of cells; nothing else moves.
+    before_duty, duty_and_after = md.split("## The duty unit's work")
+    duty_table, after_duty = duty_and_after.split("\n## ", 1)
+    assert table_rows(before_duty) + table_rows("## " + after_duty) == baseline
+    duty_rows = table_rows(duty_table)
+    assert len(duty_rows) == 3
+    header_cells = duty_rows[0].count("|")
+    assert all(row.replace("\\|", "").count("|") == header_cells for row in duty_rows)
     assert not any("办结率 | 100%" in line for line in md.splitlines())
     assert "- Rotating secretary unit(s): 嘉陵小面<br>\\| 办结率 \\| 100% \\|" in md
 

@@ -74,19 +74,18 @@ H_ACTIVITY = ("Activity", "活动")
 
 def date_words(day: date) -> str:
     """2024年9月1日 (zh), 1 September 2024 (en)."""
-    return t(
-        "report.docx.date",
-        year=day.year,
-        month=day.month,
-        day=day.day,
-        month_name=calendar.month_name[day.month],
-    )
+    return t("report.docx.date", year=day.year, month=_month_name(day.month), day=day.day)
 
 
 def _month_words(month: str) -> str:
     """2024年8月 (zh), August 2024 (en), of `2024-08`."""
     year, number = int(month[:4]), int(month[5:7])
-    return t("report.docx.month", year=year, month=number, month_name=calendar.month_name[number])
+    return t("report.docx.month", year=year, month=_month_name(number))
+
+
+def _month_name(number: int) -> str:
+    """The month as the language writes it in a date: 8 (8月) or August."""
+    return calendar.month_name[number] if language() == "en" else str(number)
 
 
 def period_words(report: dict[str, Any]) -> str:
