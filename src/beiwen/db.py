@@ -65,6 +65,10 @@ class Connection(sqlite3.Connection):
     read_only = False  # opened with mode=ro or immutable=1 (see _connect)
     protected_path: Path | None = None  # the database file io.files refuses to overwrite
 
+    # The -wal/-shm a read-only look at someone's file made (SQLite cannot remove them
+    # itself without write access): removed again on close when the log is empty.
+    made_sidecars: tuple[Path, ...] = ()
+
     def close(self) -> None:
         if self.protected_path is not None:
             from beiwen.io.files import unprotect
@@ -72,6 +76,12 @@ class Connection(sqlite3.Connection):
             unprotect(self.protected_path, sidecars=True)
             self.protected_path = None
         super().close()
+        wal = next((p for p in self.made_sidecars if p.name.endswith("-wal")), None)
+        if self.made_sidecars and (wal is None or not wal.exists() or wal.stat().st_size == 0):
+            for sidecar in self.made_sidecars:
+                with contextlib.suppress(OSError):
+                    sidecar.unlink()
+        self.made_sidecars = ()
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         try:
@@ -169,10 +179,13 @@ def open_read_only(path: Path) -> Connection:
             raise BeiwenError(t("error.file_missing", path=path))
     except OSError as error:
         raise os_error(path, error) from None
+    sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    missing = tuple(sidecar for sidecar in sidecars if not sidecar.exists())
     try:
         conn = _connect(path, read_only=True)
     except sqlite3.DatabaseError as error:
         raise database_error(error, path) from None
+    conn.made_sidecars = missing
     with _closed_on_error(conn, path):
         _check_is_beiwen(conn, path, create=False)
         pending_names(conn, path)  # raises for a file of a newer beiwen
