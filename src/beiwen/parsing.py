@@ -31,6 +31,7 @@ NUMBER_RANGES: dict[str, tuple[int, int]] = {
     "count": (0, 100_000),  # participants, enterprises served or helped, attendance
     "capacity": (1, 100_000),  # seats of a course
     "days": (1, 365),  # the deadline of a work-order category
+    "hours": (1, 720),  # a department's time to report in on a whistled order (30 days)
 }
 # Dates, months and years: the first and last day any of them may fall on.
 FIRST_DAY = date(1900, 1, 1)

@@ -199,4 +199,5 @@ DEADLINE_COLUMNS = [
     Column("label", H_CATEGORY),
     Column("category", H_KEY),
     Column("days", H_DAYS, justify="right"),
+    Column("report_in_hours", ("Hours to report in", "报到时限（小时）"), justify="right"),
 ]

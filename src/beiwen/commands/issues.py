@@ -405,9 +405,11 @@ def _private_change(event: dict[str, Any], fmt: str, show_pii: bool) -> dict[str
 def issue_deadlines(
     ctx: typer.Context,
     set_: Annotated[tuple[str, str] | None, typer.Option("--set", metavar="CATEGORY DAYS")] = None,
+    report_in_hours: Annotated[str | None, typer.Option("--report-in-hours")] = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Show (or --set) the days each category allows from report to due time."""
+    from beiwen.errors import InvalidInputError
     from beiwen.render import check_format, emit
     from beiwen.render_issues import DEADLINE_COLUMNS
     from beiwen.services.issues import deadlines, set_deadline
@@ -415,8 +417,10 @@ def issue_deadlines(
 
     fmt = check_format(fmt)
     conn = connect(ctx)
+    if report_in_hours is not None and set_ is None:
+        raise InvalidInputError(t("issues.report_in_needs_set"))
     if set_ is not None:
-        changed = set_deadline(conn, set_[0], set_[1])
+        changed = set_deadline(conn, set_[0], set_[1], report_in_hours)
         sys.stderr.write(
             t(
                 "issues.deadline_set",
@@ -425,6 +429,15 @@ def issue_deadlines(
             )
             + "\n"
         )
+        if changed["report_in_hours"] is not None:
+            sys.stderr.write(
+                t(
+                    "issues.report_in_set",
+                    category=display(ISSUE_CATEGORIES, changed["category"]),
+                    hours=changed["report_in_hours"],
+                )
+                + "\n"
+            )
         return
     rows = [{**row, "label": display(ISSUE_CATEGORIES, row["category"])} for row in deadlines(conn)]
     emit(rows, fmt, DEADLINE_COLUMNS)

@@ -178,7 +178,7 @@ def mark_released(conn: sqlite3.Connection, issue_id: int, unit_id: int, at: str
 
 
 def deadlines(conn: sqlite3.Connection) -> list[Row]:
-    return rows(conn, "SELECT category, days FROM issue_deadlines ORDER BY rowid")
+    return rows(conn, "SELECT category, days, report_in_hours FROM issue_deadlines ORDER BY rowid")
 
 
 def deadline_days(conn: sqlite3.Connection, category: str) -> int | None:
@@ -186,11 +186,15 @@ def deadline_days(conn: sqlite3.Connection, category: str) -> int | None:
     return int(found) if found is not None else None
 
 
-def set_deadline(conn: sqlite3.Connection, category: str, days: int) -> None:
+def set_deadline(
+    conn: sqlite3.Connection, category: str, days: int, report_in_hours: int | None = None
+) -> None:
     conn.execute(
-        "INSERT INTO issue_deadlines (category, days) VALUES (?, ?) "
-        "ON CONFLICT (category) DO UPDATE SET days = excluded.days",
-        (category, days),
+        "INSERT INTO issue_deadlines (category, days, report_in_hours) "
+        "VALUES (?, ?, coalesce(?, 24)) "
+        "ON CONFLICT (category) DO UPDATE SET days = excluded.days, "
+        "report_in_hours = coalesce(?, report_in_hours)",
+        (category, days, report_in_hours, report_in_hours),
     )
 
 

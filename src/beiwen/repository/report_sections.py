@@ -29,10 +29,12 @@ def dispatches(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
                iu.accepted_at, iu.released_at, f.due_at, f.handled_at, f.closed_at,
                f.satisfaction,
                round((julianday(iu.accepted_at) - julianday(iu.dispatched_at)) * 24, 2)
-                   AS report_in_hours
+                   AS report_in_hours,
+               coalesce(d.report_in_hours, 24) AS report_in_limit
         FROM issue_units iu
         JOIN units u ON u.id = iu.unit_id
         JOIN ({facts_as_of(_WHISTLED)}) f ON f.id = iu.issue_id
+        LEFT JOIN issue_deadlines d ON d.category = f.category
         WHERE iu.dispatched_at >= :start AND iu.dispatched_at < :end
             AND NOT (f.cancelled_at IS NOT NULL AND f.cancelled_at < :end)
         ORDER BY u.name, iu.unit_id, iu.issue_id

@@ -61,17 +61,23 @@ def _before(value: str | None, end: str) -> bool:
     return value is not None and value < end
 
 
+def _limit(row: dict[str, Any]) -> int:
+    """The hours the department had to report in on this order: its category's limit
+    (`issue deadlines --report-in-hours`), else REPORT_IN_HOURS."""
+    return int(row.get("report_in_limit") or REPORT_IN_HOURS)
+
+
 def department_entry(
     unit_id: int, unit: str, rows: list[dict[str, Any]], end: str, cutoff: str
 ) -> dict[str, Any]:
     """One department's figures from its whistles of the period (`repo.dispatches` rows)."""
-    latest_dispatch = _moment(cutoff) - timedelta(hours=REPORT_IN_HOURS)
     reported = [row for row in rows if _before(row["accepted_at"], end)]
-    on_time_in = [row for row in reported if row["report_in_hours"] <= REPORT_IN_HOURS]
+    on_time_in = [row for row in reported if row["report_in_hours"] <= _limit(row)]
     report_in_due = [
         row
         for row in rows
-        if _before(row["accepted_at"], end) or _moment(row["dispatched_at"]) <= latest_dispatch
+        if _before(row["accepted_at"], end)
+        or _moment(row["dispatched_at"]) + timedelta(hours=_limit(row)) <= _moment(cutoff)
     ]
     transferred = [row for row in rows if _before(row["released_at"], end)]
     kept = [row for row in rows if not _before(row["released_at"], end)]

@@ -476,10 +476,18 @@ def cancel_issue(
 # --- deadlines ----------------------------------------------------------------------------
 
 
-def set_deadline(conn: sqlite3.Connection, category: str, days: str) -> dict[str, Any]:
-    """Change the default time allowed for a category; existing orders keep their due time."""
+def set_deadline(
+    conn: sqlite3.Connection, category: str, days: str, report_in_hours: str | None = None
+) -> dict[str, Any]:
+    """Change the default time allowed for a category (and, given, the hours a department
+    has to report in on it); existing orders keep their due time."""
     key = parse_choice(ISSUE_CATEGORIES, category, "--set", ALIASES["ISSUE_CATEGORIES"])
     count = parse_count(days, "--set DAYS", kind="days")
+    hours = (
+        parse_count(report_in_hours, "--report-in-hours", kind="hours")
+        if report_in_hours is not None
+        else None
+    )
     with db.write(conn):
-        repo.set_deadline(conn, key, count)
-    return {"category": key, "days": count}
+        repo.set_deadline(conn, key, count, hours)
+    return {"category": key, "days": count, "report_in_hours": hours}
