@@ -122,7 +122,7 @@ def test_undo_puts_the_database_back_as_it_was(ready: Cli, tmp_path: Path, name:
     [entry] = history(ready)
     assert (entry["kind"], entry["inserted"]) == (kind, 2)
     dry = ready.ok("imports", "undo", "1", "--dry-run").stdout
-    assert dry.startswith("dry run, nothing written: import 1")
+    assert dry.startswith("dry run, nothing written: undoing import 1")
     assert snapshot(ready.db) != before  # a dry run changes nothing
     result = ready.ok("imports", "undo", "1")
     assert result.stdout.startswith(f"import 1 ({tmp_path / name}.csv) undone: ")

@@ -165,7 +165,7 @@ def _event_detail(event: dict[str, Any]) -> str:
         display(SATISFACTION, event["satisfaction"]),
         event["note"] or "",
     ]
-    return "; ".join(part for part in parts if part)
+    return t("help.word.list_separator").join(part for part in parts if part)
 
 
 def issue_sections(issue: dict[str, Any]) -> list[Any]:

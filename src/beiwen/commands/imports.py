@@ -70,11 +70,10 @@ def imports_undo(
 
     result = undo_import(connect(ctx), ref, dry_run=dry_run)
     notices(result.notices)
-    prefix = t("import.dry_run_prefix") if dry_run else ""
     sys.stdout.write(
         t(
-            "imports.undone",
-            prefix=prefix,
+            "imports.would_undo" if dry_run else "imports.undone",
+            prefix="",
             id=result.id,
             file=result.file,
             deleted=result.deleted,
