@@ -1,6 +1,6 @@
 """The report's JSON, the pydantic models of its contract and docs/report.schema.json agree.
 
-`src/beiwen/report_contract.py` describes `beiwen report --format json` key for key; the
+`src/beiwen/report_contract/` describes `beiwen report --format json` key for key; the
 published schema is generated from it (`python -m beiwen.report_contract`). A key added to or
 dropped from the report, a value of another type, or a schema file left stale fails here.
 """
@@ -174,8 +174,9 @@ def test_the_cli_never_imports_the_contract() -> None:
         path.relative_to(source).as_posix()
         for path in source.rglob("*.py")
         if "report_contract" in path.read_text(encoding="utf-8")
+        and not path.relative_to(source).as_posix().startswith("report_contract/")
     ]
-    assert users == ["report_contract.py"]
+    assert users == []
 
 
 @pytest.mark.parametrize("shape", ["month", "year-compare", "range-compare", "empty-month"])

@@ -1,85 +1,27 @@
-"""The JSON contract of `beiwen report --format json`, as pydantic models.
-
-`services/report.py` builds the report as plain dicts (start-up stays light: the CLI never
-imports this module, nor pydantic). These models describe that JSON exactly, key for key:
-`extra="forbid"` rejects a key the report adds, a required field rejects a key it drops, and
-`strict=True` rejects a value of the wrong type (a rate as a string, a count as a float).
-`tests/test_report_contract.py` validates the demo's reports against them and checks that
-`docs/report.schema.json` is what they generate now:
-
-    python -m beiwen.report_contract [PATH]    # default docs/report.schema.json
-"""
+"""The period, the rotation and the work orders of the report."""
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import date
-from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Self
 
 from pydantic import (
     AwareDatetime,
-    BaseModel,
-    ConfigDict,
     Field,
     NonNegativeInt,
-    StringConstraints,
     model_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
 
-SCHEMA_PATH = Path("docs") / "report.schema.json"
-JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-
-# The stable English keys of vocab.ISSUE_CATEGORIES and vocab.ACTIVITY_KINDS (the CHECK lists
-# of schema.sql); a test keeps them equal to the vocabulary.
-IssueCategory = Literal[
-    "property",
-    "supervision",
-    "safety",
-    "vendor",
-    "fire_lane",
-    "sanitation",
-    "consumer",
-    "labour",
-    "dispute",
-    "service",
-    "other",
-]
-ActivityKind = Literal[
-    "finance_visit",
-    "policy_briefing",
-    "training",
-    "forum",
-    "cooperation_meeting",
-    "salon",
-    "festival",
-    "volunteer",
-    "party_day",
-    "other",
-]
-IssueSource = Literal["patrol", "hotline", "visit", "station_315", "mediation", "merchant", "other"]
-
-Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-GridKey = Annotated[str, StringConstraints(pattern=r"^([1-9][0-9]*|none)$")]
-Rate = Annotated[float, Field(ge=0, le=1)] | None
-Fraction = tuple[NonNegativeInt, NonNegativeInt]
-Day = date  # for a field named `date`
-
-
-def _rate(numerator: int, denominator: int) -> float | None:
-    """The rule of services.report.rate, repeated here so that the contract can check it."""
-    return round(numerator / denominator, 4) if denominator else None
-
-
-def _absent_not_null(schema: dict[str, Any]) -> None:
-    """An optional key is left out of the report, never written as null: no default."""
-    schema.pop("default", None)
-
-
-class Contract(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+from beiwen.report_contract.base import (
+    Contract,
+    Fraction,
+    GridKey,
+    IssueCategory,
+    IssueSource,
+    Month,
+    Rate,
+    _rate,
+)
 
 
 class PeriodModel(Contract):
@@ -328,168 +270,3 @@ class Issues(Contract):
         if len(self.overdue_list) != self.overdue:
             raise ValueError("overdue_list does not hold the overdue orders")
         return self
-
-
-class ClassCounts(Contract):
-    """Classes of one course held in the period."""
-
-    classes: NonNegativeInt = Field(description="Classes held in the period.")
-    attendance: NonNegativeInt = Field(description="Attendances recorded at those classes.")
-
-
-class Courses(Contract):
-    """The classes (课程) held in the period."""
-
-    classes: NonNegativeInt = Field(description="Classes held in the period, all courses.")
-    attendance: NonNegativeInt = Field(description="Attendances at those classes.")
-    by_course: dict[str, ClassCounts] = Field(
-        description="Course name -> its classes; only the courses with classes held."
-    )
-
-
-class KindTotals(Contract):
-    """The activities of one kind held in the period, with their totals."""
-
-    count: NonNegativeInt = Field(description="Activities of this kind.")
-    enterprises_served: NonNegativeInt = Field(description="Enterprises served, summed.")
-    enterprises_helped: NonNegativeInt = Field(
-        description="Enterprises whose problem was solved, summed."
-    )
-    participants: NonNegativeInt = Field(description="Participants, summed.")
-
-
-class Activities(Contract):
-    """The activities (活动) held in the period."""
-
-    count: NonNegativeInt = Field(description="Activities held in the period.")
-    by_kind: dict[ActivityKind, KindTotals] = Field(
-        description="Per kind of activity (its stable English key); only the kinds held."
-    )
-
-
-class MonthCounts(Contract):
-    """One month of a long period."""
-
-    month: Month = Field(description="The month, `YYYY-MM`.")
-    collected: NonNegativeInt = Field(
-        description="Work orders reported that month and not cancelled at its end."
-    )
-    handled: NonNegativeInt = Field(
-        description=(
-            "Of those, handled at the end of the same month (not of the period, unlike "
-            "issues.handled)."
-        )
-    )
-
-
-class DutyActivity(Contract):
-    """An activity the duty unit led in its month."""
-
-    id: NonNegativeInt = Field(description="The activity's id.")
-    date: Day = Field(description="The day it took place.")
-    title: str = Field(description="Its title.")
-    kind: ActivityKind = Field(description="Its kind (stable English key).")
-    enterprises_served: NonNegativeInt = Field(description="Enterprises served.")
-    participants: NonNegativeInt = Field(description="Participants.")
-
-
-class DutyOrder(Contract):
-    """A work order whistled to the duty unit in its month."""
-
-    id: NonNegativeInt = Field(description="The work order's number.")
-    dispatched_at: AwareDatetime = Field(description="When it was whistled to the unit.")
-    accepted_at: AwareDatetime | None = Field(description="Its report-in by the end, or null.")
-    report_in_hours: Annotated[float, Field(ge=0)] | None = Field(
-        description="Hours from whistle to report-in; null when not reported in."
-    )
-
-
-class DutyUnit(DepartmentRef):
-    """A duty unit (轮值书记单位) and what it did in its months of the period."""
-
-    months: list[Month] = Field(description="Its duty months within the period.")
-    activities: list[DutyActivity] = Field(description="The activities it led then, by date.")
-    dispatched: NonNegativeInt = Field(description="Orders whistled to it then.")
-    reported_in: NonNegativeInt = Field(description="Of those, reported in by the end.")
-    reported_in_on_time: NonNegativeInt = Field(description="Of those, within 24 hours.")
-    median_report_in_hours: Annotated[float, Field(ge=0)] | None = Field(
-        description="Median hours from whistle to report-in; null when none."
-    )
-    orders: list[DutyOrder] = Field(description="The orders whistled to it, by number.")
-
-
-class Duty(Contract):
-    """The duty unit's month: what the joint meeting reviews."""
-
-    units: list[DutyUnit] = Field(description="The duty units, in the order of their months.")
-
-
-class ReportBody(Contract):
-    """One period's report: the figures of `beiwen report`."""
-
-    period: PeriodModel = Field(description="The period the report covers.")
-    rotation: Rotation = Field(description="The duty units of the period's months.")
-    issues: Issues = Field(description="The work orders of the period.")
-    courses: Courses = Field(description="The classes held in the period.")
-    activities: Activities = Field(description="The activities held in the period.")
-    duty: Duty = Field(description="The duty units and what they did in their months.")
-    monthly: list[MonthCounts] | SkipJsonSchema[None] = Field(
-        default=None,
-        description=(
-            "Month by month, each month the period touches that has work orders; present only "
-            "for a year or a period longer than 62 days."
-        ),
-        json_schema_extra=_absent_not_null,
-    )
-    generated_at: AwareDatetime = Field(
-        description="When the report was made: ISO 8601 in Beijing time (+08:00)."
-    )
-
-    @model_validator(mode="after")
-    def absent_not_null(self) -> Self:
-        """An optional key that does not apply is left out, never written as null."""
-        for name in ("monthly", "previous", "year_ago"):
-            if name in self.model_fields_set and getattr(self, name, None) is None:
-                raise ValueError(f"{name} is left out when it does not apply, never null")
-        return self
-
-
-class Report(ReportBody):
-    """The JSON of `beiwen report --format json` (--month, --year or --from/--to)."""
-
-    model_config = ConfigDict(
-        title="beiwen report",
-        json_schema_extra={"$schema": JSON_SCHEMA_DIALECT},
-    )
-
-    previous: ReportBody | SkipJsonSchema[None] = Field(
-        default=None,
-        description=(
-            "With --compare only: the same report for the period before (the month, the year "
-            "or a range of the same length just before), without a `previous` of its own."
-        ),
-        json_schema_extra=_absent_not_null,
-    )
-    year_ago: ReportBody | SkipJsonSchema[None] = Field(
-        default=None,
-        description="With --compare for a month only: the same month a year earlier.",
-        json_schema_extra=_absent_not_null,
-    )
-
-
-def schema_text() -> str:
-    """docs/report.schema.json as the models generate it now."""
-    schema = Report.model_json_schema()
-    first = {"$schema": schema.pop("$schema")}  # the dialect first, as readers expect
-    return json.dumps({**first, **schema}, ensure_ascii=False, indent=2) + "\n"
-
-
-def main(argv: list[str]) -> int:
-    path = Path(argv[0]) if argv else SCHEMA_PATH
-    path.write_text(schema_text(), encoding="utf-8")
-    sys.stderr.write(f"{path}\n")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

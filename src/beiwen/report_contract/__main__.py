@@ -1,0 +1,7 @@
+"""`python -m beiwen.report_contract [PATH]` writes docs/report.schema.json."""
+
+import sys
+
+from beiwen.report_contract import main
+
+raise SystemExit(main(sys.argv[1:]))
