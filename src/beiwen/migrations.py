@@ -298,6 +298,98 @@ def m005_report_as_of(db: Any) -> None:
         db.execute(statement)
 
 
+def m009_lists(db: Any) -> None:
+    """The three lists (issue 18): needs (需求清单) with their event log, resources (资源清单)
+    and projects (项目清单) linking needs to resources. Kinds and actions are the keys of
+    vocab_lists.py; dates are YYYY-MM-DD, times ISO 8601 in Beijing time."""
+    need_kinds = "'funding', 'hiring', 'premises', 'legal', 'policy', 'training', 'market', 'other'"
+    for statement in (
+        f"""
+        CREATE TABLE needs (
+            id            INTEGER PRIMARY KEY,                     -- need id
+            title         TEXT NOT NULL CHECK (title <> ''),       -- what is needed, in a line
+            kind          TEXT NOT NULL CHECK (kind IN ({need_kinds})), -- 融资, 用工, 场地 ...
+            from_unit_id  INTEGER NOT NULL REFERENCES units (id),  -- who raised it (企业)
+            grid          INTEGER REFERENCES grids (number),       -- the grid it came from
+            day           TEXT NOT NULL,                           -- when it was raised
+            description   TEXT,                                    -- the need in full
+            status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'transferred',
+                              'replied', 'matched', 'closed', 'cancelled')), -- where it stands
+            holder_id     INTEGER REFERENCES units (id),           -- the unit it was passed to last
+            created_at    TEXT NOT NULL                            -- when the row was created
+        )
+        """,
+        "CREATE INDEX needs_day ON needs (day)",
+        """
+        CREATE TABLE need_events (
+            id          INTEGER PRIMARY KEY,                       -- event id; append-only
+            need_id     INTEGER NOT NULL REFERENCES needs (id),    -- the need
+            day         TEXT NOT NULL,                             -- the day it happened
+            action      TEXT NOT NULL CHECK (action IN ('add', 'transfer', 'reply', 'match',
+                            'close', 'cancel', 'edit')),           -- the step
+            unit_id     INTEGER REFERENCES units (id),             -- transfer: to; reply: by
+            project_id  INTEGER REFERENCES projects (id),          -- match, close: the project
+            note        TEXT,                                      -- what was said or done
+            field       TEXT,                                      -- edit: the field changed
+            old_value   TEXT,                                      -- edit: before
+            new_value   TEXT,                                      -- edit: after
+            recorded_at TEXT NOT NULL                              -- when it was typed in
+        )
+        """,
+        "CREATE INDEX need_events_need ON need_events (need_id, id)",
+        "CREATE INDEX need_events_day ON need_events (day, action)",
+        f"""
+        CREATE TABLE resources (
+            id           INTEGER PRIMARY KEY,                      -- resource id
+            title        TEXT NOT NULL CHECK (title <> ''),        -- what is offered or sought
+            kind         TEXT NOT NULL CHECK (kind IN ('supply', 'demand', 'service',
+                             'activity')),                         -- 资源供应/需求 专业服务 商业活动
+            topic        TEXT CHECK (topic IN ({need_kinds})),     -- the kind of need it serves
+            unit_id      INTEGER NOT NULL REFERENCES units (id),   -- the unit offering it
+            capacity     INTEGER CHECK (capacity > 0),             -- projects it serves (NULL: any)
+            until        TEXT,                                     -- last day it is offered
+            description  TEXT,                                     -- the offer in full
+            retired_at   TEXT,                                     -- withdrawn (`resource retire`)
+            created_at   TEXT NOT NULL                             -- when the row was created
+        )
+        """,
+        """
+        CREATE TABLE projects (
+            id            INTEGER PRIMARY KEY,                     -- project id
+            title         TEXT NOT NULL CHECK (title <> ''),       -- the project
+            lead_unit_id  INTEGER NOT NULL REFERENCES units (id),  -- the unit leading it
+            day           TEXT NOT NULL,                           -- when it started
+            due           TEXT,                                    -- when it should be done
+            status        TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'done',
+                              'cancelled')),                       -- where it stands
+            done_day      TEXT,                                    -- the day it was done
+            outcome       TEXT,                                    -- what came of it (成效)
+            helped        INTEGER CHECK (helped >= 0),             -- enterprises helped
+            cancelled_day TEXT,                                    -- the day it was cancelled
+            note          TEXT,                                    -- why cancelled; remarks
+            created_at    TEXT NOT NULL                            -- when the row was created
+        )
+        """,
+        """
+        CREATE TABLE project_needs (
+            project_id  INTEGER NOT NULL REFERENCES projects (id), -- the project
+            need_id     INTEGER NOT NULL REFERENCES needs (id),    -- a need it answers
+            PRIMARY KEY (project_id, need_id)
+        )
+        """,
+        "CREATE INDEX project_needs_need ON project_needs (need_id)",
+        """
+        CREATE TABLE project_resources (
+            project_id   INTEGER NOT NULL REFERENCES projects (id),  -- the project
+            resource_id  INTEGER NOT NULL REFERENCES resources (id), -- a resource it uses
+            PRIMARY KEY (project_id, resource_id)
+        )
+        """,
+        "CREATE INDEX project_resources_resource ON project_resources (resource_id)",
+    ):
+        db.execute(statement)
+
+
 # In the order a new database runs them. None depends on a later one; m005 rebuilds the
 # views m002 made.
 STEPS: list[Callable[[Any], None]] = [
@@ -309,6 +401,7 @@ STEPS: list[Callable[[Any], None]] = [
     m006_report_in_limits,
     m007_settings,
     m008_grid_leader,
+    m009_lists,
 ]
 
 

@@ -414,6 +414,10 @@ TABLES: Vocabulary = {
     "unit_aliases": ("unit_aliases", "单位简称"),
     "imports": ("imports", "导入记录"),
     "import_changes": ("import_changes", "导入变更明细"),
+    "party_branches": ("party_branches", "单位党支部"),
+    "party_members": ("party_members", "党员名册"),
+    "party_meetings": ("party_meetings", "党组织生活"),
+    "party_attendance": ("party_attendance", "党组织生活出席"),
     "settings": ("settings", "设置"),
 }
 
