@@ -419,6 +419,12 @@ TABLES: Vocabulary = {
     "party_meetings": ("party_meetings", "党组织生活"),
     "party_attendance": ("party_attendance", "党组织生活出席"),
     "settings": ("settings", "设置"),
+    "needs": ("needs", "需求清单"),
+    "need_events": ("need_events", "需求办理记录"),
+    "resources": ("resources", "资源清单"),
+    "projects": ("projects", "项目清单"),
+    "project_needs": ("project_needs", "项目对接需求"),
+    "project_resources": ("project_resources", "项目使用资源"),
 }
 
 # The parts `init --demo` loads, as its summary names them (services/demo.py DEMO_STEPS names

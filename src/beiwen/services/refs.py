@@ -25,6 +25,7 @@ from beiwen.repository import activities as activity_repo
 from beiwen.repository import courses as course_repo
 from beiwen.repository import grids as grid_repo
 from beiwen.repository import issues as issue_repo
+from beiwen.repository import lists as lists_repo
 from beiwen.repository import people as people_repo
 from beiwen.repository import units as unit_repo
 
@@ -287,3 +288,33 @@ def activity(conn: sqlite3.Connection, ref: str | int, field: str = "activity") 
     if found is None:
         raise NotFoundError(t("activities.not_found", ref=ref))
     return found
+
+
+# --- the three lists: needs, resources, projects -------------------------------------------
+
+
+def _listed(
+    get: Callable[[sqlite3.Connection, int], Row | None],
+    conn: sqlite3.Connection,
+    ref: str | int,
+    field: str,
+    missing: str,
+) -> Row:
+    """A need, resource or project by its number (`12`, `#12`, `12号`, `１２`)."""
+    found_id = work_order_number(ref, field)
+    found = get(conn, found_id) if found_id is not None else None
+    if found is None:
+        raise NotFoundError(t(missing, ref=ref))
+    return found
+
+
+def need(conn: sqlite3.Connection, ref: str | int, field: str = "need") -> Row:
+    return _listed(lists_repo.get_need, conn, ref, field, "needs.not_found")
+
+
+def resource(conn: sqlite3.Connection, ref: str | int, field: str = "resource") -> Row:
+    return _listed(lists_repo.get_resource, conn, ref, field, "resources.not_found")
+
+
+def project(conn: sqlite3.Connection, ref: str | int, field: str = "project") -> Row:
+    return _listed(lists_repo.get_project, conn, ref, field, "projects.not_found")
