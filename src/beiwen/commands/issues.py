@@ -461,23 +461,27 @@ def issue_export(
     fmt: Annotated[str, format_option(*EXPORT_FORMATS)] = "csv",
     output: OutputOption = None,
     keys: Annotated[bool, typer.Option("--keys")] = False,
+    services: Annotated[bool, typer.Option("--services")] = False,
 ) -> None:
     """Export work orders as CSV or JSON (re-importable) or as Open311 requests.json."""
+    from beiwen.errors import InvalidInputError
     from beiwen.io.export import needs_output, write_export, write_text
     from beiwen.render import check_format, to_json
     from beiwen.render_exports import ISSUE_COLUMNS, ISSUE_SHEET
-    from beiwen.services.issues import export_rows, open311_rows
+    from beiwen.services.issues import export_rows, open311_rows, open311_services
 
     fmt = check_format(fmt, EXPORT_FORMATS)
     needs_output(fmt, output)
-    conn = connect(ctx)
-    if fmt == "open311":
-        requests = open311_rows(conn, month)
+    if services and fmt != "open311":
+        raise InvalidInputError(t("issues.open311_services_format", format=fmt))
+    if fmt == "open311":  # the service list needs no database
+        requests = open311_services(month) if services else open311_rows(connect(ctx), month)
         write_text(to_json(requests) + "\n", output)
         count = len(requests)
     else:
-        rows = export_rows(conn, month)
+        rows = export_rows(connect(ctx), month)
         write_export(rows, ISSUE_COLUMNS, fmt, output, keys=keys, sheet=ISSUE_SHEET)
         count = len(rows)
     if output is not None:
-        sys.stderr.write(t("issues.exported", count=count, path=output) + "\n")
+        done = "issues.services_exported" if services else "issues.exported"
+        sys.stderr.write(t(done, count=count, path=output) + "\n")

@@ -33,10 +33,6 @@ _DEPARTMENTS = """
 _SELECT = f"""
     SELECT i.*, u.name AS unit_name, u.address AS unit_address, g.name AS grid_name,
            {_DEPARTMENTS},
-           (SELECT e.note FROM issue_events e
-            WHERE e.issue_id = i.id AND e.action NOT IN ('comment', 'assign', 'edit')
-              AND coalesce(e.note, '') <> ''
-            ORDER BY e.at DESC, e.id DESC LIMIT 1) AS last_note,
            (SELECT max(e.at) FROM issue_events e WHERE e.issue_id = i.id) AS last_event_at
     FROM issues i
     LEFT JOIN units u ON u.id = i.unit_id
@@ -266,10 +262,24 @@ def export_notes(conn: sqlite3.Connection, issue_ids: list[int]) -> dict[int, di
     for issue_id, action, note in conn.execute(
         """
         SELECT issue_id, action, note FROM issue_events
-        WHERE action IN ('resolve', 'close', 'cancel', 'comment') AND coalesce(note, '') <> ''
+        WHERE action IN ('resolve', 'close', 'cancel', 'duplicate', 'comment')
+          AND coalesce(note, '') <> ''
         ORDER BY issue_id, at, id
         """
     ):
         if issue_id in wanted:
             found.setdefault(issue_id, {})[action] = note
+    return found
+
+
+def step_notes(conn: sqlite3.Connection, issue_ids: list[int]) -> dict[int, list[Row]]:
+    """For each work order, the events that carry a note (action, note), in time order."""
+    found: dict[int, list[Row]] = {}
+    wanted = set(issue_ids)
+    for issue_id, action, note in conn.execute(
+        "SELECT issue_id, action, note FROM issue_events WHERE coalesce(note, '') <> '' "
+        "ORDER BY issue_id, at, id"
+    ):
+        if issue_id in wanted:
+            found.setdefault(issue_id, []).append({"action": action, "note": note})
     return found

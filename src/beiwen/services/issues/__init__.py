@@ -26,6 +26,7 @@ from beiwen.services.issues.exchange import (
     import_issues,
     import_spec,
     open311_rows,
+    open311_services,
     validate_history,
 )
 from beiwen.services.issues.moves import (
@@ -92,6 +93,7 @@ __all__ = [
     "local_time",
     "month_bounds",
     "open311_rows",
+    "open311_services",
     "reopen_issue",
     "resolve_issue",
     "set_deadline",

@@ -2,6 +2,10 @@
 their times imply, written through moves.py's `_record`), the export in the columns the
 import reads back, and the rows for Open311 GeoReport v2 (the format itself is
 io/open311.py, imported only when asked for).
+
+Every export follows the report's rule (services/report.py): a voided order (作废, entered
+by mistake) is in none; a duplicate is exported as what it is, a cancelled order whose note
+says which order it repeats (`与 #12 重复：…`), so that nobody counts it twice.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from beiwen.errors import BeiwenError, InvalidInputError
-from beiwen.i18n import t
+from beiwen.i18n import label, t
 from beiwen.parsing import iso, now, parse_count, parse_month
 from beiwen.repository import issues as repo
 from beiwen.services import refs
@@ -311,14 +315,29 @@ def _period(month: str | None) -> dict[str, Any]:
     return {"start": start, "end": end}
 
 
+def _exported(conn: sqlite3.Connection, month: str | None) -> list[dict[str, Any]]:
+    """The work orders an export carries (of `month`, or all): every one but the voided."""
+    return [
+        issue for issue in repo.list_issues(conn, **_period(month)) if issue["voided_at"] is None
+    ]
+
+
+def _as_duplicate(issue: dict[str, Any], note: str | None) -> str:
+    """The note of a duplicate: which order it repeats, then its own note."""
+    said = t("issues.duplicate_of", of=issue["duplicate_of"])
+    return f"{said}{label((': ', '：'))}{note}" if note else said
+
+
 def export_rows(conn: sqlite3.Connection, month: str | None = None) -> list[dict[str, Any]]:
-    """Work orders in exactly the columns import reads back."""
-    found = repo.list_issues(conn, **_period(month))
+    """Work orders in exactly the columns import reads back (voided ones left out)."""
+    found = _exported(conn, month)
     notes = repo.export_notes(conn, [issue["id"] for issue in found])
     rows: list[dict[str, Any]] = []
     for issue in found:
         status = issue["status"]
         note = notes.get(issue["id"], {})
+        if issue["duplicate_of"] is not None:
+            note = {**note, "cancel": _as_duplicate(issue, note.get("duplicate"))}
         rows.append(
             {
                 "id": issue["id"],
@@ -357,8 +376,43 @@ def export_rows(conn: sqlite3.Connection, month: str | None = None) -> list[dict
     return rows
 
 
+# The steps whose notes are not the order's own account of itself: an import's note is the
+# file's name, corrections and assignments are bookkeeping.
+_BOOKKEEPING = frozenset({"import", "edit", "void", "unvoid", "assign"})
+
+
+def status_notes(issue: dict[str, Any], steps: list[dict[str, Any]]) -> str | None:
+    """Open311's status_notes: the note of the latest step that had one, from the order's
+    own notes only (`_BOOKKEEPING` never); a comment counts while the order is still to be
+    handled (once handled, the step that ended it says how). A duplicate's says which
+    order it repeats. None when the order has no such note."""
+    active = issue["status"] in ACTIVE
+    found: str | None = None
+    for step in steps:  # in time order
+        if step["action"] in _BOOKKEEPING or (step["action"] == "comment" and not active):
+            continue
+        found = step["note"]
+    if issue["duplicate_of"] is not None:
+        return _as_duplicate(issue, found)
+    return found
+
+
 def open311_rows(conn: sqlite3.Connection, month: str | None = None) -> list[dict[str, Any]]:
-    """Work orders as Open311 GeoReport v2 service requests (see io/open311.py)."""
+    """Work orders as Open311 GeoReport v2 service requests (see io/open311.py); voided
+    orders are none."""
     from beiwen.io.open311 import service_request
 
-    return [service_request(issue) for issue in repo.list_issues(conn, **_period(month))]
+    found = _exported(conn, month)
+    steps = repo.step_notes(conn, [issue["id"] for issue in found])
+    return [
+        service_request(issue, status_notes(issue, steps.get(issue["id"], []))) for issue in found
+    ]
+
+
+def open311_services(month: str | None = None) -> list[dict[str, Any]]:
+    """Open311's service list (`services.json`): one service per work-order category."""
+    from beiwen.io.open311 import service_list
+
+    if month is not None:
+        raise InvalidInputError(t("issues.open311_services_month"))
+    return service_list()
