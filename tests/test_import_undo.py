@@ -22,13 +22,17 @@ NOT_COMPARED = ("imports", "import_changes", "sqlite_sequence", "_sqlite_migrati
 
 
 def snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (rowids included), in rowid order."""
+    """Every row of every table (rowids included), in rowid order; the search index by its
+    documents (the FTS5 shadow tables are its internals: an undo may store the same
+    documents in other segments)."""
     conn = sqlite3.connect(path)
     try:
         names = [
-            row[0]
-            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if row[0] not in NOT_COMPARED
+            row[1]
+            for row in conn.execute("PRAGMA main.table_list")
+            if row[2] in ("table", "virtual")
+            and row[1] not in NOT_COMPARED
+            and not row[1].startswith("sqlite_")  # the schema itself
         ]
         return {
             name: conn.execute(f'SELECT rowid, * FROM "{name}" ORDER BY rowid').fetchall()

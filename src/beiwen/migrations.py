@@ -488,6 +488,14 @@ def m011_party(db: Any) -> None:
         db.execute(statement)
 
 
+def m013_search(db: Any) -> None:
+    """The full-text index (character bigrams, kept by triggers), the vocabulary labels and
+    the Chinese views (v_issues_zh ...): zh_views.py, indexing every existing row."""
+    from beiwen.zh_views import m013_search as build
+
+    build(db)
+
+
 # In the order a new database runs them. None depends on a later one; m005 rebuilds the
 # views m002 made.
 STEPS: list[Callable[[Any], None]] = [
@@ -501,6 +509,7 @@ STEPS: list[Callable[[Any], None]] = [
     m008_grid_leader,
     m009_lists,
     m011_party,
+    m013_search,
 ]
 
 

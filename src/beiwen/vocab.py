@@ -425,6 +425,15 @@ TABLES: Vocabulary = {
     "projects": ("projects", "项目清单"),
     "project_needs": ("project_needs", "项目对接需求"),
     "project_resources": ("project_resources", "项目使用资源"),
+    # m013: the search index (FTS5 and the tables SQLite keeps it in), its numbers, labels
+    "search_index": ("search_index", "全文检索索引"),
+    "search_index_data": ("search_index_data", "全文检索索引数据"),
+    "search_index_idx": ("search_index_idx", "全文检索索引目录"),
+    "search_index_content": ("search_index_content", "全文检索索引文本"),
+    "search_index_docsize": ("search_index_docsize", "全文检索文档长度"),
+    "search_index_config": ("search_index_config", "全文检索索引配置"),
+    "search_numbers": ("search_numbers", "检索序号"),
+    "labels": ("labels", "词表标签"),
 }
 
 # The parts `init --demo` loads, as its summary names them (services/demo.py DEMO_STEPS names

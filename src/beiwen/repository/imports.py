@@ -173,13 +173,14 @@ def defer_foreign_keys(conn: sqlite3.Connection) -> None:
 
 def set_aside_triggers(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
     """Drop the schema's own triggers on `tables` (e.g. issue_events' append-only guard) for
-    the undo's transaction; returns their SQL, to create them again before it commits."""
+    the undo's transaction; returns their SQL, to create them again before it commits. The
+    search index's triggers stay: they keep the index true through the undo."""
     found = [
         (name, sql)
         for name, table, sql in conn.execute(
             "SELECT name, tbl_name, sql FROM main.sqlite_master WHERE type = 'trigger'"
         )
-        if table in tables
+        if table in tables and not name.startswith("search_")
     ]
     for name, _ in found:
         conn.execute(f"DROP TRIGGER main.{_name(name)}")

@@ -13,12 +13,12 @@ from beiwen.repository import (
     conditions,
     insert,
     one,
-    phone_search,
     rows,
     scalar,
     update,
     where_clause,
 )
+from beiwen.repository.search import issue_search_sql, match_query
 
 # Work orders that still need handling; the complement of handled (resolved, closed) and
 # cancelled. Overdue = one of these whose due time has passed.
@@ -222,6 +222,7 @@ def list_issues(
         "end": end,
         "overdue_at": overdue_at,
         "search": search,
+        "search_match": match_query(search),
     }
     tests = {
         "status": "i.status = :status",
@@ -237,14 +238,7 @@ def list_issues(
             f"i.status IN {ACTIVE_STATUSES!r} AND i.due_at IS NOT NULL AND i.due_at < :overdue_at"
         ),
         # instr, not LIKE or FTS: no wildcards to escape, and two-character Chinese words match.
-        "search": (
-            "(instr(i.title, :search) OR instr(coalesce(i.description, ''), :search) "
-            "OR instr(coalesce(i.reporter, ''), :search) "
-            "OR instr(coalesce(u.name, ''), :search) "
-            "OR EXISTS (SELECT 1 FROM issue_events s WHERE s.issue_id = i.id "
-            "AND instr(coalesce(s.note, ''), :search)) "
-            f"OR {phone_search('i.phone')})"
-        ),
+        "search": issue_search_sql(),
     }
     where = conditions(tests, params)
     if not status and not include_cancelled:

@@ -13,6 +13,7 @@ from typing import Any
 
 from beiwen.repository import Row, insert, one, phone_search, rows, update, where_clause
 from beiwen.repository.issues import ACTIVE_STATUSES
+from beiwen.repository.search import match_query, search_clause
 
 
 def insert_person(conn: sqlite3.Connection, person: Row) -> int:
@@ -161,11 +162,13 @@ def list_people(
     if mobile_party_member:
         where.append("p.mobile_party_member = 1")
     if search:
+        # the name, note and skills through the search index; the unit's name and the phone
         where.append(
-            "(instr(p.name, :search) OR instr(coalesce(u.name, ''), :search) "
+            f"({search_clause('person', 'p.id')} OR instr(coalesce(u.name, ''), :search) "
             f"OR {phone_search('p.phone')})"
         )
         params["search"] = search
+        params["search_match"] = match_query(search)
     clause = where_clause(where)
     return rows(
         conn,

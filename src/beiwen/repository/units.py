@@ -14,6 +14,7 @@ from beiwen.repository import (
     update,
     where_clause,
 )
+from beiwen.repository.search import match_query, search_clause
 
 UNIT_FIELDS = ("code", "name", "kind", "category", "grid", "address", "contact", "phone", "opened")
 
@@ -116,15 +117,21 @@ def list_units(
     search: str | None = None,
     include_retired: bool = False,
 ) -> list[Row]:
-    params = {"kind": kind, "grid": grid, "category": category, "search": search}
+    params = {
+        "kind": kind,
+        "grid": grid,
+        "category": category,
+        "search": search,
+        "search_match": match_query(search),
+    }
     tests = {
         "kind": "kind = :kind",
         "grid": "grid = :grid",
         "category": "category = :category",
-        # instr, not LIKE: no wildcards to escape, and two-character Chinese words match.
+        # the name, address, contact and aliases through the search index; codes and phones
+        # (their digits) as typed
         "search": (
-            "(instr(name, :search) OR instr(coalesce(address, ''), :search) "
-            "OR instr(coalesce(contact, ''), :search) OR instr(coalesce(code, ''), :search) "
+            f"({search_clause('unit', 'id')} OR instr(coalesce(code, ''), :search) "
             f"OR {phone_search('phone')})"
         ),
     }

@@ -1,0 +1,100 @@
+"""Full-text search over the one index of work orders, units, people and needs.
+
+The index (`search_index`, made by m013, see search_schema.py) holds each text as its
+overlapping character bigrams; `match_query` turns what a user typed into the FTS5 query
+that finds it there, and `search_clause` is the one SQL test every `--search` uses (and
+`beiwen serve` gives Datasette's search box the same `match_query`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+
+from beiwen.repository import phone_search, scalar
+from beiwen.search_schema import KINDS, index_everything
+
+# A query that no document can match (FTS5 refuses an empty one): a search made only of
+# spaces and punctuation, which the tokenizer drops, finds nothing.
+NOTHING = '"\U0010fffd"'
+
+
+def _indexed(character: str) -> bool:
+    """Whether FTS5's unicode61 tokenizer keeps `character` in a token (letters, numbers,
+    private use), rather than treating it as a separator."""
+    return unicodedata.category(character)[0] in "LN" or unicodedata.category(character) == "Co"
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def term_query(term: str) -> str | None:
+    """The FTS5 query for one word: the phrase of its bigrams as the index holds them (the
+    token `摊贩` for 摊贩, `游摊 摊占 占道` for 游摊占道), a one-character word as a prefix
+    (every bigram that starts with it, and the text's last character alone); None when the
+    tokenizer would keep nothing of it."""
+    if not any(_indexed(character) for character in term):
+        return None
+    if len(term) == 1:
+        return _phrase(term) + " *"
+    grams = [term[index : index + 2] for index in range(len(term) - 1)]
+    if not any(_indexed(character) for gram in grams for character in gram):
+        return None
+    return _phrase(" ".join(grams))
+
+
+def match_query(text: str | None) -> str | None:
+    """The FTS5 query for a search: every whitespace-separated word must be found (AND), as
+    Datasette's search box treats them; None when there is nothing to search for, NOTHING
+    when what was typed can match no document."""
+    if text is None or not text.strip():
+        return None
+    terms = [term_query(term) for term in text.split()]
+    found = [term for term in terms if term is not None]
+    return " AND ".join(found) if found else NOTHING
+
+
+def search_clause(kind: str, id_sql: str, param: str = "search_match") -> str:
+    """SQL true when the row whose id is `id_sql` (a work order, unit, person or need, by
+    `kind`) has a document matching the FTS5 query in `:param` (from `match_query`)."""
+    number = KINDS[kind][0]
+    return (
+        f"{id_sql} IN (SELECT rowid / 4 FROM search_index "
+        f"WHERE search_index MATCH :{param} AND rowid % 4 = {number})"
+    )
+
+
+def issue_search_sql() -> str:
+    """The test of `issue list --search`: the title, description and notes through the
+    index (`:search_match`), the reporter's and the unit's names and the phone's digits as
+    typed (`:search`); the query aliases the order `i` and its unit `u`."""
+    return (
+        f"({search_clause('issue', 'i.id')} "
+        "OR instr(coalesce(i.reporter, ''), :search) "
+        "OR instr(coalesce(u.name, ''), :search) "
+        f"OR {phone_search('i.phone')})"
+    )
+
+
+def matching_ids(conn: sqlite3.Connection, kind: str, text: str) -> list[int]:
+    """Ids of the `kind` rows whose text holds every word of `text`, in id order."""
+    query = match_query(text)
+    if query is None:
+        return []
+    number = KINDS[kind][0]
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT rowid / 4 FROM search_index WHERE search_index MATCH ? AND rowid % 4 = ? "
+            "ORDER BY rowid",
+            (query, number),
+        )
+    ]
+
+
+def rebuild(conn: sqlite3.Connection) -> int:
+    """Index every row again (a repair; the triggers keep the index true otherwise);
+    returns the number of documents."""
+    index_everything(conn)
+    return int(scalar(conn, "SELECT count(*) FROM search_index") or 0)

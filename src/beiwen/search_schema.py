@@ -1,0 +1,172 @@
+"""The full-text index of migration m013_search (the labels and views: zh_views.py).
+
+**The index.** One FTS5 table, `search_index (title, body, notes)`, holds one document per
+work order, unit, person and need. A document's rowid names its row: `id * 4 + kind`
+(`KINDS`: 0 work order, 1 unit, 2 person, 3 need), so one index serves every kind and
+`rowid / 4` is the row's id.
+
+SQLite's own tokenizers cannot find a two-character Chinese word: `unicode61` keeps a run
+of Han characters as one token, `trigram` needs three characters. So the text is split into
+overlapping character bigrams before FTS5 sees it (`游摊占道` -> `游摊 摊占 占道 道`, the last
+character alone so that a one-character search finds it as a prefix), and a search for
+`摊贩` is the token `摊贩`, a longer word the phrase of its bigrams
+(repository/search.py `match_query`). The splitting is plain SQL (`bigrams()`: `substr`
+over the numbers of `search_numbers`, no function of ours), so the index is kept by
+triggers in the same transaction as every write, whoever writes: beiwen, an import's
+undo, the sqlite3 shell. After each insert, update or delete a trigger rewrites the
+document it touched (`refresh()`: out by rowid, back in as the tables now read). Text past
+`MAX_CHARS` characters of a column is not indexed. The measurements behind the choice are
+in docs/ARCHITECTURE.md.
+
+The labels and the Chinese views that m013 makes too are in zh_views.py.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MAX_CHARS = 65_536  # characters of one column that the index holds
+
+# kind -> (number, table, the title's, the body's and the notes' SQL over the row `d`).
+KINDS: dict[str, tuple[int, str, str, str, str]] = {
+    "issue": (
+        0,
+        "issues",
+        "d.title",
+        "d.description",
+        "(SELECT group_concat(note, ' ') FROM (SELECT e.note FROM issue_events e "
+        "WHERE e.issue_id = d.id AND e.note <> '' ORDER BY e.id))",
+    ),
+    "unit": (
+        1,
+        "units",
+        "d.name",
+        "coalesce(d.address, '') || ' ' || coalesce(d.contact, '')",
+        "(SELECT group_concat(alias, ' ') FROM (SELECT a.alias FROM unit_aliases a "
+        "WHERE a.unit_id = d.id ORDER BY a.id))",
+    ),
+    "person": (
+        2,
+        "people",
+        "d.name",
+        "d.note",
+        "(SELECT group_concat(skill, ' ') FROM (SELECT s.skill FROM person_skills s "
+        "WHERE s.person_id = d.id ORDER BY s.skill))",
+    ),
+    "need": (
+        3,
+        "needs",
+        "d.title",
+        "d.description",
+        "(SELECT group_concat(note, ' ') FROM (SELECT e.note FROM need_events e "
+        "WHERE e.need_id = d.id AND e.note <> '' ORDER BY e.id))",
+    ),
+}
+
+# table -> (kind, the SQL of the document's row id in terms of the changed row `{row}`, the
+# columns whose change rewrites it). The parts of a document kept in another table (an
+# order's notes, a unit's aliases, a person's skills) rewrite their owner's.
+WATCHED: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "issues": ("issue", "{row}.id", ("id", "title", "description")),
+    "issue_events": ("issue", "{row}.issue_id", ("issue_id", "note")),
+    "units": ("unit", "{row}.id", ("id", "name", "address", "contact")),
+    "unit_aliases": ("unit", "{row}.unit_id", ("unit_id", "alias")),
+    "people": ("person", "{row}.id", ("id", "name", "note")),
+    "person_skills": ("person", "{row}.person_id", ("person_id", "skill")),
+    "needs": ("need", "{row}.id", ("id", "title", "description")),
+    "need_events": ("need", "{row}.need_id", ("need_id", "note")),
+}
+
+
+def bigrams(text_sql: str) -> str:
+    """SQL for the text `text_sql` as its overlapping character bigrams, space-separated."""
+    return (
+        "(SELECT group_concat(g, ' ') FROM (SELECT substr(t.v, n, 2) AS g "
+        f"FROM (SELECT {text_sql} AS v) t, search_numbers WHERE n <= length(t.v) ORDER BY n))"
+    )
+
+
+def document_select(kind: str, where: str = "") -> str:
+    """SELECT of the index rows (rowid, title, body, notes) of `kind` (rows `d`)."""
+    number, table, title, body, notes = KINDS[kind]
+    return (
+        f"SELECT d.id * 4 + {number}, {bigrams(title)}, {bigrams(body)}, {bigrams(notes)} "
+        f"FROM {table} d {where}"
+    )
+
+
+def refresh(kind: str, key_sql: str, condition: str = "") -> str:
+    """Statements that rewrite the document of the `kind` row whose id is `key_sql` as the
+    tables now hold it: out by rowid, back in when the row still exists. Idempotent, so a
+    write that changed nothing (INSERT OR IGNORE) or a REPLACE leaves the index true too."""
+    number = KINDS[kind][0]
+    where = f"WHERE d.id = ({key_sql}){condition}"
+    return (
+        f"DELETE FROM search_index WHERE rowid = ({key_sql}) * 4 + {number}{condition}; "
+        f"INSERT INTO search_index (rowid, title, body, notes) {document_select(kind, where)};"
+    )
+
+
+def existing(conn: sqlite3.Connection, table: str) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+        is not None
+    )
+
+
+def trigger_statements(conn: sqlite3.Connection) -> list[str]:
+    """CREATE TRIGGER statements keeping the index true on every table that feeds it, after
+    each insert, update and delete. A table a later migration has not made yet (`needs`
+    before m009) is left out."""
+    statements: list[str] = []
+    for table, (kind, key, columns) in WATCHED.items():
+        if not existing(conn, table) or not existing(conn, KINDS[kind][1]):
+            continue
+        new, old = key.format(row="NEW"), key.format(row="OLD")
+        moved = f" AND ({new}) IS NOT ({old})"  # an update that moved the row to another owner
+        for when, body in (
+            ("INSERT", refresh(kind, new)),
+            (
+                f"UPDATE OF {', '.join(columns)}",
+                refresh(kind, new) + " " + refresh(kind, old, moved),
+            ),
+            ("DELETE", refresh(kind, old)),
+        ):
+            action = when.split()[0].lower()
+            statements.append(
+                f"CREATE TRIGGER search_{table}_{action} AFTER {when} ON {table} BEGIN {body} END"
+            )
+    return statements
+
+
+def index_everything(conn: sqlite3.Connection) -> None:
+    """Empty the index and fill it again from every table (m013, and a repair)."""
+    conn.execute("DELETE FROM search_index")
+    for kind, (_, table, *_) in KINDS.items():
+        if existing(conn, table):
+            conn.execute(
+                f"INSERT INTO search_index (rowid, title, body, notes) {document_select(kind)}"
+            )
+
+
+def create_index(conn: sqlite3.Connection) -> None:
+    """The index, its numbers and its triggers, filled from every existing row (m013)."""
+    conn.execute(
+        """
+        CREATE TABLE search_numbers (
+            n  INTEGER PRIMARY KEY          -- 1, 2, ... MAX_CHARS: the positions bigrams() reads
+        )
+        """
+    )
+    conn.execute(
+        "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < ?) "
+        "INSERT INTO search_numbers (n) SELECT n FROM c",
+        (MAX_CHARS,),
+    )
+    # one document per work order, unit, person and need; rowid = id * 4 + kind
+    conn.execute("CREATE VIRTUAL TABLE search_index USING fts5 (title, body, notes)")
+    for statement in trigger_statements(conn):
+        conn.execute(statement)
+    index_everything(conn)
