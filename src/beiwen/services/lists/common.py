@@ -50,6 +50,6 @@ def required(
 ) -> None:
     """A reason for each required field missing (or emptied by an edit)."""
     for name in names:
-        if (not partial or name in raw) and clean.get(name) in (None, ""):
-            if not any(reason.startswith(name) for reason in reasons):
-                reasons.append(t("lists.required", field=name))
+        given = str(raw.get(name) or "").strip()
+        if (not partial or name in raw) and not given:  # a value given but bad has its reason
+            reasons.append(t("lists.required", field=name))

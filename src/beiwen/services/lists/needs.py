@@ -202,20 +202,24 @@ def edit_need(conn: sqlite3.Connection, ref: str, raw: dict[str, str]) -> Row:
                 raise InvalidInputError(
                     t("needs.raised_after_step", day=clean["day"], id=need["id"], step=first_step)
                 )
-        changes = {k: v for k, v in clean.items() if need.get(k) != v}
-        for name, value in changes.items():
-            old = need.get(name)
-            _record(
-                conn,
-                need,
-                "edit",
-                today(),
-                field=name,
-                old_value=None if old is None else str(old),
-                new_value=None if value is None else str(value),
-            )
-        repo.update_need(conn, need["id"], changes)
+        record_edits(conn, need, {k: v for k, v in clean.items() if need.get(k) != v})
         return _fresh(conn, need["id"])
+
+
+def record_edits(conn: sqlite3.Connection, need: Row, changes: Row) -> None:
+    """Write `changes` to the need, each as an `edit` event with the old and new value."""
+    for name, value in changes.items():
+        old = need.get(name)
+        _record(
+            conn,
+            need,
+            "edit",
+            today(),
+            field=name,
+            old_value=None if old is None else str(old),
+            new_value=None if value is None else str(value),
+        )
+    repo.update_need(conn, need["id"], changes)
 
 
 def _fresh(conn: sqlite3.Connection, need_id: int) -> Row:
