@@ -127,15 +127,26 @@ def rotation_show(
     conn = connect(ctx)
     entries = schedule(conn, first, last)
     if fmt == "ics":
+        from beiwen.i18n import language
         from beiwen.io.ics import rotation_calendar
+        from beiwen.services.rotation import calendar_months
 
+        months = calendar_months(conn, first, last)
         text = rotation_calendar(
-            entries,
+            months,
+            language=language(),
             calendar_name=t("rotation.calendar_name"),
             summary=t("rotation.event_summary", unit="{unit}"),
+            cancelled_summary=t("rotation.event_cancelled"),
         )
         events = sum(1 for entry in entries if entry["unit_id"] is not None)
-        if events == 0:
+        cancelled = [entry["month"] for entry in months if entry["cancelled"]]
+        if cancelled:
+            sys.stderr.write(
+                t("rotation.ics_cancelled", count=len(cancelled), months=", ".join(cancelled))
+                + "\n"
+            )
+        elif events == 0:
             sys.stderr.write(t("rotation.no_events", start=first, end=last) + "\n")
         write_text(text, output)
         if output is not None:

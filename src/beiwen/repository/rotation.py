@@ -107,3 +107,17 @@ def set_rotation_order(
         "UPDATE units SET rotation_order = ?, updated_at = ? WHERE id = ?",
         (position, at, unit_id),
     )
+
+
+def month_changes(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
+    """The recorded changes of each month from `start` to `end` (inclusive) that has any:
+    how many (a swap is one change of each of its two months), the time of the first and
+    of the last, and the last one's note."""
+    return rows(
+        conn,
+        "SELECT h.month, count(*) AS changes, min(h.at) AS first_at, max(h.at) AS last_at, "
+        "(SELECT l.note FROM rotation_history l WHERE l.month = h.month "
+        "ORDER BY l.at DESC, l.id DESC LIMIT 1) AS last_note "
+        "FROM rotation_history h WHERE h.month BETWEEN ? AND ? GROUP BY h.month ORDER BY h.month",
+        (start, end),
+    )

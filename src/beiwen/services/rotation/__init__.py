@@ -1,8 +1,9 @@
 """The rotating secretary (轮值书记制度): each month one council unit leads the Party activities.
 
 `planner` holds the planning rule (pure, no database); `assignments` reads and changes the
-stored months and logs every change. This file only gathers their public names, so that
-`from beiwen.services.rotation import plan` keeps working.
+stored months and logs every change; `calendar` turns the months and that log into calendar
+events (their versions, and the months left without a duty unit). This file only gathers
+their public names, so that `from beiwen.services.rotation import plan` keeps working.
 """
 
 from beiwen.services.rotation.assignments import (
@@ -29,6 +30,7 @@ from beiwen.services.rotation.assignments import (
     unit_counts,
     vacate_future_months,
 )
+from beiwen.services.rotation.calendar import calendar_months
 from beiwen.services.rotation.planner import plan_sequence
 
 __all__ = [
@@ -54,5 +56,6 @@ __all__ = [
     "swap",
     "set_order",
     "vacate_future_months",
+    "calendar_months",
     "replan_hint_months",
 ]
