@@ -28,6 +28,7 @@ from beiwen.commands import (
     report,
     resources,
     rotation,
+    serve,
     settings,
     units,
 )
@@ -208,6 +209,7 @@ ROOT_COMMANDS: list[tuple[str, Callable[[typer.Typer], None]]] = [
     ("init", database.register_root_commands),
     ("report", report.register_root_commands),
     ("doctor", doctor.register_root_commands),
+    ("serve", serve.register_root_commands),
 ]
 ROOT_OPTIONS_WITH_VALUE = ("--db", "--lang")
 # How `beiwen --help` groups them, by the task a user has in mind.
@@ -219,6 +221,7 @@ PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("help.panel.courses", ("course", "activity")),
     ("help.panel.lists", ("need", "resource", "project")),
     ("help.panel.report", ("report",)),
+    ("help.panel.web", ("serve",)),
     ("help.panel.database", ("init", "db", "doctor")),
     ("help.panel.imports", ("imports",)),
     ("help.panel.settings", ("settings",)),
