@@ -204,6 +204,9 @@ def sections(report: dict[str, Any]) -> Iterator[Section]:
     yield _breakdown(t("report.by_category"), H_CATEGORY, issues["by_category"], _category_label)
     yield _breakdown(t("report.by_grid"), H_GRID, issues["by_grid"], _grid_label)
     yield from extra_sections(report)
+    from beiwen.render_report_lists import lists_tables  # 三张清单
+
+    yield from (Section(*table) for table in lists_tables(report))
     courses = report["courses"]
     yield Section(
         t("report.courses"),

@@ -110,3 +110,31 @@ LIST_ALIASES: dict[str, dict[str, str]] = {
         "逾期": "overdue",
     },
 }
+
+# The report's `lists` figures (`beiwen report`, `--explain`): key, English and Chinese name.
+LIST_METRICS: Vocabulary = {
+    "needs_collected": ("Needs collected", "收集需求"),
+    "needs_transferred": ("Needs transferred", "转办需求"),
+    "needs_replied": ("Needs replied to", "已反馈需求"),
+    "needs_matched": ("Needs matched to projects", "对接项目需求"),
+    "projects_done": ("Projects done", "完成项目"),
+    "enterprises_helped": ("Enterprises helped by projects", "项目帮扶企业"),
+    "projects_overdue": ("Projects overdue at period end", "期末超期项目"),
+}
+LIST_ALIASES["LIST_METRICS"] = {
+    "需求数": "needs_collected",
+    "收集的需求": "needs_collected",
+    "需求": "needs_collected",
+    "转单": "needs_transferred",
+    "转办": "needs_transferred",
+    "反馈": "needs_replied",
+    "对接": "needs_matched",
+    "对接需求": "needs_matched",
+    "项目": "projects_done",
+    "完成的项目": "projects_done",
+    "帮扶企业": "enterprises_helped",
+    "解决难题企业": "enterprises_helped",
+    "helped": "enterprises_helped",
+    "超期项目": "projects_overdue",
+    "逾期项目": "projects_overdue",
+}

@@ -90,6 +90,15 @@ def _explain(conn: Any, period: Any, metric: str, fmt: str, output: Path | None)
     from beiwen.services.report import explain, metric_name
 
     fmt = check_format(fmt, ("table", "json", "csv"))
+    from beiwen.services.report_lists import metric as lists_metric
+
+    lists_key = lists_metric(metric)  # a figure of the three lists: render_report_lists
+    if lists_key is not None:
+        from beiwen.render_report_lists import emit_explained as emit_lists
+        from beiwen.services.report_lists import explain as explain_lists
+
+        emit_lists(explain_lists(conn, period, lists_key), period.label, fmt)
+        return
     result = explain(conn, period, metric)
     if fmt == "json":
         sys.stdout.write(to_json(result) + "\n")

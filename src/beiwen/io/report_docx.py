@@ -335,6 +335,11 @@ def blocks(report: dict[str, Any], letterhead: Letterhead) -> Iterator[tuple[str
         yield "heading", t("report.docx.duty")
         for part in _duty_sections(duty):
             yield ("text", part) if isinstance(part, str) else ("table", part)
+    from beiwen.render_report_lists import lists_tables  # 三张清单
+
+    for lists_table in lists_tables(report):
+        yield "heading", lists_table[0]
+        yield "table", Section(*lists_table)
     courses = report["courses"]
     yield "heading", t("report.courses")
     yield (

@@ -79,6 +79,24 @@ def _activities(conn: sqlite3.Connection, folder: Path) -> int:
     return activities.demo_activities(conn, folder)
 
 
+def _needs(conn: sqlite3.Connection, folder: Path) -> int:
+    from beiwen.services.lists.demo import demo_needs
+
+    return demo_needs(conn, folder)
+
+
+def _resources(conn: sqlite3.Connection, folder: Path) -> int:
+    from beiwen.services.lists.demo import demo_resources
+
+    return demo_resources(conn, folder)
+
+
+def _projects(conn: sqlite3.Connection, folder: Path) -> int:
+    from beiwen.services.lists.demo import demo_projects  # the needs' steps too
+
+    return demo_projects(conn, folder)
+
+
 DEMO_STEPS: list[tuple[str, Callable[[sqlite3.Connection, Path], int]]] = [
     ("grids", _grids),
     ("council units", _council),
@@ -89,6 +107,9 @@ DEMO_STEPS: list[tuple[str, Callable[[sqlite3.Connection, Path], int]]] = [
     ("courses", _courses),
     ("course classes", _course_classes),
     ("activities", _activities),
+    ("needs", _needs),
+    ("resources", _resources),
+    ("projects", _projects),
 ]
 
 

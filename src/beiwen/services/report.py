@@ -256,6 +256,9 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
     cutoff = _due_cutoff(period)
     report["issues"].update(report_sections.issue_sections(conn, period, cutoff, report["issues"]))
     report["duty"] = report_sections.duty_section(conn, period, cutoff)
+    from beiwen.services.report_lists import lists_section  # 三张清单: report_lists.py
+
+    report["lists"] = lists_section(conn, period)
     if compare:
         previous = period.previous()
         report["previous"] = build_report(conn, previous, compare=False)

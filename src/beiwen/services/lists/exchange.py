@@ -106,12 +106,6 @@ def import_resources(conn: sqlite3.Connection, path: Path, **options: Any) -> Im
     return run_import(conn, path, resource_import_spec(conn), **options)
 
 
-def demo_lists(conn: sqlite3.Connection, folder: Path) -> int:
-    """`init --demo`: the needs and resources of 2024 (the projects: services/lists/demo.py)."""
-    needs = import_needs(conn, folder / "needs_2024.csv").inserted
-    return needs + import_resources(conn, folder / "resources_2024.csv").inserted
-
-
 def need_rows(conn: sqlite3.Connection) -> list[Row]:
     return [
         {**need, "from_unit": need["from_unit"], "date": need["day"]}
