@@ -23,10 +23,12 @@ from beiwen.commands import (
     imports,
     issues,
     localise,
+    meetings,
     needs,
     projects,
     report,
     resources,
+    rollup,
     rotation,
     serve,
     settings,
@@ -192,6 +194,7 @@ def root(
 GROUPS: list[tuple[typer.Typer, str, bool]] = [
     (units.app, "units", False),
     (rotation.app, "rotation", False),
+    (meetings.app, "meeting", False),
     (issues.app, "issue", False),
     (issues.app, "issues", True),  # alias
     (grid.app, "grid", False),
@@ -208,6 +211,7 @@ GROUPS: list[tuple[typer.Typer, str, bool]] = [
 ROOT_COMMANDS: list[tuple[str, Callable[[typer.Typer], None]]] = [
     ("init", database.register_root_commands),
     ("report", report.register_root_commands),
+    ("rollup", rollup.register_root_commands),
     ("doctor", doctor.register_root_commands),
     ("serve", serve.register_root_commands),
 ]
@@ -217,10 +221,11 @@ PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("help.panel.issues", ("issue",)),
     ("help.panel.units", ("units",)),
     ("help.panel.rotation", ("rotation",)),
+    ("help.panel.meetings", ("meeting",)),
     ("help.panel.grids", ("grid",)),
     ("help.panel.courses", ("course", "activity")),
     ("help.panel.lists", ("need", "resource", "project")),
-    ("help.panel.report", ("report",)),
+    ("help.panel.report", ("report", "rollup")),
     ("help.panel.web", ("serve",)),
     ("help.panel.database", ("init", "db", "doctor")),
     ("help.panel.imports", ("imports",)),

@@ -204,6 +204,9 @@ def sections(report: dict[str, Any]) -> Iterator[Section]:
     yield _breakdown(t("report.by_category"), H_CATEGORY, issues["by_category"], _category_label)
     yield _breakdown(t("report.by_grid"), H_GRID, issues["by_grid"], _grid_label)
     yield from extra_sections(report)
+    from beiwen.render_meetings import report_tables as meeting_tables  # 联席会
+
+    yield from (Section(*table) for table in meeting_tables(report, fraction))
     from beiwen.render_report_lists import lists_tables  # 三张清单
 
     yield from (Section(*table) for table in lists_tables(report))
@@ -296,13 +299,16 @@ def overdue_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 
 def duty_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """`duty.units` as column headings and rows: unit, months, activities led (titles),
-    whistles, report-ins, within 24 hours, median hours."""
+    joint meetings hosted, whistles, report-ins, within 24 hours, median hours."""
+    from beiwen.render_meetings import H_HOSTED, hosted_text
+
     columns = [
         label(h)
         for h in (
             H_DUTY_UNIT,
             H_MONTH,
             H_LED,
+            H_HOSTED,
             H_DISPATCHED,
             H_REPORTED_IN,
             H_REPORTED_ON_TIME,
@@ -314,6 +320,7 @@ def duty_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
             unit["unit"],
             "、".join(unit["months"]),
             "；".join(activity["title"] for activity in unit["activities"]) or "-",
+            hosted_text(unit),
             str(unit["dispatched"]),
             str(unit["reported_in"]),
             str(unit["reported_in_on_time"]),
@@ -465,7 +472,7 @@ def flatten(data: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, 
             yield from flatten(value, (*path, str(key)))
     elif isinstance(data, list) and data and isinstance(data[0], dict):
         for item in data:
-            name = item.get("month") or item.get("id")
+            name = item.get("month") or item.get("id") or item.get("unit_id")
             yield from flatten(
                 {k: v for k, v in item.items() if k not in ("month", "id")}, (*path, str(name))
             )

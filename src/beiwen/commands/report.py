@@ -88,6 +88,7 @@ def _explain(conn: Any, period: Any, metric: str, fmt: str, output: Path | None)
     from beiwen.render import check_format, emit, to_json
     from beiwen.render_report import EXPLAIN_COLUMNS
     from beiwen.services.report import explain, metric_name
+    from beiwen.services.report_meetings import metric_name as meeting_name
 
     fmt = check_format(fmt, ("table", "json", "csv"))
     from beiwen.services.report_lists import metric as lists_metric
@@ -106,11 +107,14 @@ def _explain(conn: Any, period: Any, metric: str, fmt: str, output: Path | None)
     sys.stderr.write(
         t(
             "report.explain_title",
-            metric=metric_name(result["metric"]),
+            metric=metric_name(result["metric"]) if "issues" in result else meeting_name(result),
             label=period.label,
             numerator=result["numerator"],
             denominator="-" if result["denominator"] is None else result["denominator"],
         )
         + "\n"
     )
-    emit(result["issues"], fmt, EXPLAIN_COLUMNS)
+    from beiwen.render_meetings import explained
+
+    rows, columns = explained(result) or (result["issues"], EXPLAIN_COLUMNS)  # 联席会, or orders
+    emit(rows, fmt, columns)

@@ -245,6 +245,9 @@ def _duty_sections(duty: dict[str, Any]) -> Iterator[Section | str]:
             )
         if unit.get("median_report_in_hours") is not None:
             parts.append(t("report.docx.duty_hours", hours=_hours(unit["median_report_in_hours"])))
+        if unit.get("meetings"):  # the joint meetings (联席会) it hosted
+            topics = label(("; ", "；")).join(m["topic"] for m in unit["meetings"])
+            parts.append(t("report.docx.duty_meetings", count=len(unit["meetings"]), topics=topics))
         yield label(("; ", "；")).join(parts) + label((".", "。"))
         if unit.get("activities"):
             yield Section(
@@ -335,6 +338,12 @@ def blocks(report: dict[str, Any], letterhead: Letterhead) -> Iterator[tuple[str
         yield "heading", t("report.docx.duty")
         for part in _duty_sections(duty):
             yield ("text", part) if isinstance(part, str) else ("table", part)
+    from beiwen.render_meetings import report_tables as meeting_tables  # 联席会
+
+    for number, table in enumerate(meeting_tables(report, fraction)):
+        if number == 0:
+            yield "heading", table[0]
+        yield "table", Section(*table)
     from beiwen.render_report_lists import lists_tables  # 三张清单
 
     for lists_table in lists_tables(report):

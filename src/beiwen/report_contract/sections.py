@@ -17,6 +17,7 @@ from beiwen.report_contract.base import (
     Month,
 )
 from beiwen.report_contract.issues import DepartmentRef
+from beiwen.report_contract.meetings import HostedMeeting
 
 
 class ClassCounts(Contract):
@@ -98,6 +99,7 @@ class DutyUnit(DepartmentRef):
 
     months: list[Month] = Field(description="Its duty months within the period.")
     activities: list[DutyActivity] = Field(description="The activities it led then, by date.")
+    meetings: list[HostedMeeting] = Field(description="The joint meetings it hosted then.")
     dispatched: NonNegativeInt = Field(description="Orders whistled to it then.")
     reported_in: NonNegativeInt = Field(description="Of those, reported in by the end.")
     reported_in_on_time: NonNegativeInt = Field(description="Of those, within 24 hours.")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
+from typing import Any
 
 from beiwen.repository import (
     Row,
@@ -105,6 +107,53 @@ def unit_matches(
         "SELECT id, code, name FROM units WHERE code = ? OR name = ?", (code, name)
     ).fetchall()
     return found
+
+
+def units_matching(conn: sqlite3.Connection, codes: list[str], names: list[str]) -> list[Row]:
+    """Every unit, retired too, holding one of `codes` or named one of `names`, by id: one
+    query for a whole batch of imported rows (two index searches, no statement per row)."""
+    import json
+
+    return rows(
+        conn,
+        "SELECT * FROM units WHERE code IN (SELECT value FROM json_each(?)) "
+        "OR name IN (SELECT value FROM json_each(?)) ORDER BY id",
+        (json.dumps(codes, ensure_ascii=False), json.dumps(names, ensure_ascii=False)),
+    )
+
+
+def next_unit_id(conn: sqlite3.Connection) -> int:
+    """The id SQLite gives the next unit inserted (its rowid rule: the largest plus one)."""
+    return int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM units").fetchone()[0])
+
+
+# The columns an imported unit is written with, in the order of `insert_units`' tuples.
+IMPORTED_COLUMNS = (
+    "id",
+    "code",
+    "name",
+    "kind",
+    "category",
+    "grid",
+    "address",
+    "contact",
+    "phone",
+    "opened",
+    "council",
+    "council_since",
+    "created_at",
+    "updated_at",
+)
+_INSERT_IMPORTED = (
+    f"INSERT INTO units ({', '.join(IMPORTED_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(IMPORTED_COLUMNS))})"
+)
+
+
+def insert_units(conn: sqlite3.Connection, values: Iterable[tuple[Any, ...]]) -> None:
+    """Many units in one `executemany`, each a tuple in IMPORTED_COLUMNS order; `values`
+    is consumed one row at a time, as each is written."""
+    conn.executemany(_INSERT_IMPORTED, values)
 
 
 def list_units(

@@ -79,6 +79,12 @@ def _activities(conn: sqlite3.Connection, folder: Path) -> int:
     return activities.demo_activities(conn, folder)
 
 
+def _meetings(conn: sqlite3.Connection, folder: Path) -> int:
+    from beiwen.services import meetings_exchange
+
+    return meetings_exchange.demo_meetings(conn, folder)
+
+
 def _needs(conn: sqlite3.Connection, folder: Path) -> int:
     from beiwen.services.lists.demo import demo_needs
 
@@ -110,6 +116,7 @@ DEMO_STEPS: list[tuple[str, Callable[[sqlite3.Connection, Path], int]]] = [
     ("needs", _needs),
     ("resources", _resources),
     ("projects", _projects),
+    ("joint meetings", _meetings),
 ]
 
 

@@ -241,6 +241,46 @@ def person(
     raise NotFoundError(t("people.not_found", ref=ref))
 
 
+# --- joint meetings (联席会) and their decisions ---------------------------------------------
+
+
+def meeting(conn: sqlite3.Connection, ref: str | int, field: str = "meeting") -> Row:
+    """A joint meeting by id (`3`, `#3`, `3号`), or by the day it was held (`2024-08-15`,
+    `2024年8月15日`) when one meeting was held that day."""
+    from beiwen.parsing import parse_date
+    from beiwen.repository import meetings as meeting_repo
+
+    text = str(ref).strip()
+    found_id = work_order_number(text, field)
+    if found_id is not None:
+        found = meeting_repo.get_meeting(conn, found_id)
+        if found:
+            return found
+        raise NotFoundError(t("meetings.not_found", ref=ref))
+    try:
+        day = parse_date(text, field).isoformat()
+    except InvalidInputError:
+        raise NotFoundError(t("meetings.not_found", ref=ref)) from None
+    held = meeting_repo.meetings_on(conn, day)
+    if len(held) == 1:
+        return held[0]
+    if held:
+        ids = ", ".join(str(m["id"]) for m in held)
+        raise NotFoundError(t("meetings.ambiguous", day=day, count=len(held), ids=ids))
+    raise NotFoundError(t("meetings.none_on", day=day))
+
+
+def decision(conn: sqlite3.Connection, ref: str | int, field: str = "decision") -> Row:
+    """A decision of a joint meeting by id (`7`, `#7`)."""
+    from beiwen.repository import meetings as meeting_repo
+
+    found_id = work_order_number(ref, field)
+    found = meeting_repo.get_decision(conn, found_id) if found_id is not None else None
+    if found is None:
+        raise NotFoundError(t("meetings.decision_not_found", ref=ref))
+    return found
+
+
 # --- courses, terms, classes, activities ---------------------------------------------------
 
 

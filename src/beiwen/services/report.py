@@ -251,7 +251,7 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
             for row in repo.monthly_counts(conn, first_month, last_month)
         ]
     # Departments, sources, the overdue list and the duty unit: services/report_sections.py.
-    from beiwen.services import report_sections
+    from beiwen.services import report_meetings, report_sections
 
     cutoff = _due_cutoff(period)
     report["issues"].update(report_sections.issue_sections(conn, period, cutoff, report["issues"]))
@@ -259,6 +259,7 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
     from beiwen.services.report_lists import lists_section  # 三张清单: report_lists.py
 
     report["lists"] = lists_section(conn, period)
+    report["meetings"] = report_meetings.meetings_section(conn, period)  # 联席会
     if compare:
         previous = period.previous()
         report["previous"] = build_report(conn, previous, compare=False)
@@ -273,6 +274,11 @@ def explain(conn: sqlite3.Connection, period: Period, metric: str) -> dict[str, 
     """The work orders behind a figure: which count in the numerator and the denominator.
 
     `metric` is anything `metric_key` accepts; the result names it by its key."""
+    from beiwen.services.report_meetings import explain_meetings
+
+    meetings = explain_meetings(conn, period, metric)  # held, decisions, decisions_done
+    if meetings is not None:
+        return meetings
     metric = metric_key(metric)
     end = period.end_at
     if metric in ("open", "overdue"):

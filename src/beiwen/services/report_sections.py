@@ -245,6 +245,7 @@ def duty_section(conn: sqlite3.Connection, period: Period, cutoff: str) -> dict[
     months of the period: the activities it led, the orders whistled to it and how fast it
     reported in (the figures of `by_department`, counted over its months only)."""
     from beiwen.services.activities import activities_in
+    from beiwen.services.report_meetings import hosted
     from beiwen.services.rotation import duty_units
 
     first, last = period.months
@@ -281,6 +282,7 @@ def duty_section(conn: sqlite3.Connection, period: Period, cutoff: str) -> dict[
                 "unit": unit,
                 "months": its_months,
                 "activities": led,
+                "meetings": hosted(conn, period, unit_id, its_months),  # the 联席会 it hosted
                 "dispatched": figures["dispatched"],
                 "reported_in": figures["reported_in"],
                 "reported_in_on_time": figures["reported_in_on_time"],
