@@ -165,6 +165,15 @@ def test_a_full_resource_takes_no_more_projects(lists: Cli) -> None:
     assert result.stderr == "Error: --resource: resource 1 serves 1 projects and has none left\n"
     assert dump(lists.db) == before
     lists.ok("project", "cancel", "1", "--note", "企业另有渠道")
+    need = json.loads(lists.ok("need", "show", "1", "--format", "json").stdout)
+    assert need["status"] == "open"  # back where it stood: the status change is in its timeline
+    last = need["timeline"][-1]
+    assert (last["action"], last["field"], last["new_value"], last["project_id"]) == (
+        "edit",
+        "status",
+        "open",
+        1,
+    )
     lists.ok("project", "add", "b", "--lead", "3", "--need", "2", "--resource", "1")
 
 

@@ -343,7 +343,7 @@ def m009_lists(db: Any) -> None:
             id           INTEGER PRIMARY KEY,                      -- resource id
             title        TEXT NOT NULL CHECK (title <> ''),        -- what is offered or sought
             kind         TEXT NOT NULL CHECK (kind IN ('supply', 'demand', 'service',
-                             'activity')),                         -- 资源供应/需求 专业服务 商业活动
+                             'activity')),                         -- 资源供应 资源需求 ...
             topic        TEXT CHECK (topic IN ({need_kinds})),     -- the kind of need it serves
             unit_id      INTEGER NOT NULL REFERENCES units (id),   -- the unit offering it
             capacity     INTEGER CHECK (capacity > 0),             -- projects it serves (NULL: any)

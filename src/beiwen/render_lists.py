@@ -94,7 +94,9 @@ def _event_note(event: dict[str, Any]) -> str:
         from beiwen.i18n import field_label
 
         name = field_label(event["field"])
-        return f"{name}: {event['old_value'] or ''} → {event['new_value'] or ''}"
+        vocabulary = {"status": NEED_STATUSES, "kind": NEED_KINDS}.get(event["field"], {})
+        old, new = (display(vocabulary, event[k]) for k in ("old_value", "new_value"))
+        return f"{name}: {old} → {new}"
     parts = [event.get("note") or ""]
     if event.get("project_id"):
         parts.insert(0, t("needs.event_project", id=event["project_id"], title=event["project"]))

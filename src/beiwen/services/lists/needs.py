@@ -177,6 +177,29 @@ def match_need(conn: sqlite3.Connection, need: Row, project_id: int, day: str) -
     repo.update_need(conn, need["id"], {"status": "matched"})
 
 
+def unmatch(conn: sqlite3.Connection, need: Row, project_id: int, day: str) -> None:
+    """The project of a matched need was cancelled: with no other project left, the need
+    goes back to where it stood (replied, transferred or open), an `edit` of its status."""
+    if need["status"] != "matched":
+        return
+    others = [p for p in repo.projects_of_need(conn, need["id"]) if p["id"] != project_id]
+    if any(p["status"] != "cancelled" for p in others):
+        return
+    actions = {event["action"] for event in repo.need_events(conn, need["id"])}
+    status = "replied" if "reply" in actions else "transferred" if "transfer" in actions else "open"
+    _record(
+        conn,
+        need,
+        "edit",
+        day,
+        field="status",
+        old_value="matched",
+        new_value=status,
+        project_id=project_id,
+    )
+    repo.update_need(conn, need["id"], {"status": status})
+
+
 def close_for_project(conn: sqlite3.Connection, need: Row, project_id: int, day: str) -> None:
     """A project done answers its needs: each open one is closed, naming the project."""
     if need["status"] in FINISHED:

@@ -180,6 +180,8 @@ def cancel_project(conn: sqlite3.Connection, ref: str, *, note: str, day: str | 
         repo.update_project(
             conn, project["id"], {"status": "cancelled", "cancelled_day": when, "note": text}
         )
+        for need in repo.project_needs(conn, project["id"]):
+            need_service.unmatch(conn, need, project["id"], when)
         return project_detail(conn, str(project["id"]))
 
 
