@@ -288,6 +288,17 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 
 
 def browser() -> str | None:
+    """A headless Chromium: Playwright's when it is installed with its browser, else a
+    chromium binary on PATH."""
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            path = playwright.chromium.executable_path
+        if Path(path).exists():
+            return str(path)
+    except Exception:  # not installed, or its browser was never downloaded
+        pass
     return next((found for name in BROWSERS if (found := shutil.which(name))), None)
 
 
@@ -303,7 +314,7 @@ def test_a_screenshot_of_the_work_orders(server: Server, tmp_path: Path) -> None
             "--disable-gpu",
             f"--screenshot={shot}",
             "--window-size=1280,900",
-            f"{server.url}/{server.name}/v_issues_zh",
+            f"{server.url}/{server.name}/v_issues_zh?_search={quoted('摊贩')}",
         ],
         check=True,
         capture_output=True,

@@ -1,9 +1,10 @@
 """The full-text index of migration m013_search (the labels and views: zh_views.py).
 
 **The index.** One FTS5 table, `search_index (title, body, notes)`, holds one document per
-work order, unit, person and need. A document's rowid names its row: `id * 4 + kind`
-(`KINDS`: 0 work order, 1 unit, 2 person, 3 need), so one index serves every kind and
-`rowid / 4` is the row's id.
+work order, unit, person and need. A document's rowid names its row: `kind * SPAN + id`
+(`KINDS`: 0 work order, 1 unit, 2 person, 3 need), so one index serves every kind, a work
+order's document has the order's own id as rowid (a search of a million orders looks them
+up by primary key, Datasette's included), and a kind is a range of rowids.
 
 SQLite's own tokenizers cannot find a two-character Chinese word: `unicode61` keeps a run
 of Han characters as one token, `trigram` needs three characters. So the text is split into
@@ -26,6 +27,7 @@ from __future__ import annotations
 import sqlite3
 
 MAX_CHARS = 65_536  # characters of one column that the index holds
+SPAN = 1 << 40  # rowids of one kind of document: kind * SPAN + id
 
 # kind -> (number, table, the title's, the body's and the notes' SQL over the row `d`).
 KINDS: dict[str, tuple[int, str, str, str, str]] = {
@@ -90,7 +92,7 @@ def document_select(kind: str, where: str = "") -> str:
     """SELECT of the index rows (rowid, title, body, notes) of `kind` (rows `d`)."""
     number, table, title, body, notes = KINDS[kind]
     return (
-        f"SELECT d.id * 4 + {number}, {bigrams(title)}, {bigrams(body)}, {bigrams(notes)} "
+        f"SELECT d.id + {number * SPAN}, {bigrams(title)}, {bigrams(body)}, {bigrams(notes)} "
         f"FROM {table} d {where}"
     )
 
@@ -102,7 +104,7 @@ def refresh(kind: str, key_sql: str, condition: str = "") -> str:
     number = KINDS[kind][0]
     where = f"WHERE d.id = ({key_sql}){condition}"
     return (
-        f"DELETE FROM search_index WHERE rowid = ({key_sql}) * 4 + {number}{condition}; "
+        f"DELETE FROM search_index WHERE rowid = ({key_sql}) + {number * SPAN}{condition}; "
         f"INSERT INTO search_index (rowid, title, body, notes) {document_select(kind, where)};"
     )
 
@@ -165,7 +167,7 @@ def create_index(conn: sqlite3.Connection) -> None:
         "INSERT INTO search_numbers (n) SELECT n FROM c",
         (MAX_CHARS,),
     )
-    # one document per work order, unit, person and need; rowid = id * 4 + kind
+    # one document per work order, unit, person and need; rowid = kind * SPAN + id
     conn.execute("CREATE VIRTUAL TABLE search_index USING fts5 (title, body, notes)")
     for statement in trigger_statements(conn):
         conn.execute(statement)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from beiwen.search_schema import create_index
+from beiwen.search_schema import SPAN, create_index
 
 
 def label_rows() -> list[tuple[str, str, str, str]]:
@@ -74,7 +74,7 @@ def view_statements() -> list[str]:
             CASE WHEN i.voided_at IS NOT NULL THEN '作废'
                 WHEN i.duplicate_of IS NOT NULL THEN '重复' ELSE '' END AS 标记,
             i.description AS 详情,
-            i.id * 4 AS 检索号
+            i.id AS 检索号
         FROM issues i
         LEFT JOIN grids g ON g.number = i.grid
         LEFT JOIN units u ON u.id = i.unit_id
@@ -92,7 +92,7 @@ def view_statements() -> list[str]:
             CASE u.council WHEN 1 THEN '是' ELSE '否' END AS 联席会成员,
             u.opened AS 开业日期,
             CASE WHEN u.retired_at IS NULL THEN '在册' ELSE '已注销' END AS 在册,
-            u.id * 4 + 1 AS 检索号
+            u.id + {SPAN} AS 检索号
         FROM units u
         LEFT JOIN grids g ON g.number = u.grid
         """,
@@ -129,7 +129,7 @@ def view_statements() -> list[str]:
             (SELECT group_concat(s.skill, '、') FROM person_skills s
                 WHERE s.person_id = p.id) AS 专业技能,
             CASE p.mobile_party_member WHEN 1 THEN '是' ELSE '否' END AS 流动党员,
-            p.id * 4 + 2 AS 检索号
+            p.id + {2 * SPAN} AS 检索号
         FROM people p
         LEFT JOIN units u ON u.id = p.unit_id
         WHERE p.removed_at IS NULL

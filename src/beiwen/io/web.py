@@ -28,8 +28,6 @@ from typing import Any
 from beiwen.errors import BeiwenError
 from beiwen.i18n import t
 
-NOTHING_TO_SEARCH = '"\U0010fffd"'
-
 
 def authorizer(private: set[tuple[str, str]]) -> Callable[..., int]:
     """SQLite's authorizer callback: private columns read as NULL, ATTACH refused."""
@@ -44,12 +42,12 @@ def authorizer(private: set[tuple[str, str]]) -> Callable[..., int]:
     return check
 
 
-def plugin(private: set[tuple[str, str]], search_query: Callable[[str], str | None]) -> Any:
+def plugin(private: set[tuple[str, str]], search_query: Callable[[str], str]) -> Any:
     """The Datasette plugin (a module object with one hook implementation)."""
     from datasette import hookimpl  # type: ignore[import-untyped]
 
     def escape_fts(query: str) -> str:
-        return search_query(query) or NOTHING_TO_SEARCH
+        return search_query(query)
 
     # trylast: after Datasette's own escape_fts is registered, so that ours replaces it
     @hookimpl(trylast=True)  # type: ignore[untyped-decorator]

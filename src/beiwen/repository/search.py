@@ -12,7 +12,7 @@ import sqlite3
 import unicodedata
 
 from beiwen.repository import phone_search, scalar
-from beiwen.search_schema import KINDS, index_everything
+from beiwen.search_schema import KINDS, SPAN, index_everything
 
 # A query that no document can match (FTS5 refuses an empty one): a search made only of
 # spaces and punctuation, which the tokenizer drops, finds nothing.
@@ -58,10 +58,10 @@ def match_query(text: str | None) -> str | None:
 def search_clause(kind: str, id_sql: str, param: str = "search_match") -> str:
     """SQL true when the row whose id is `id_sql` (a work order, unit, person or need, by
     `kind`) has a document matching the FTS5 query in `:param` (from `match_query`)."""
-    number = KINDS[kind][0]
+    low = KINDS[kind][0] * SPAN
     return (
-        f"{id_sql} IN (SELECT rowid / 4 FROM search_index "
-        f"WHERE search_index MATCH :{param} AND rowid % 4 = {number})"
+        f"{id_sql} IN (SELECT rowid - {low} FROM search_index "
+        f"WHERE search_index MATCH :{param} AND rowid BETWEEN {low} AND {low + SPAN - 1})"
     )
 
 
@@ -82,13 +82,13 @@ def matching_ids(conn: sqlite3.Connection, kind: str, text: str) -> list[int]:
     query = match_query(text)
     if query is None:
         return []
-    number = KINDS[kind][0]
+    low = KINDS[kind][0] * SPAN
     return [
         row[0]
         for row in conn.execute(
-            "SELECT rowid / 4 FROM search_index WHERE search_index MATCH ? AND rowid % 4 = ? "
-            "ORDER BY rowid",
-            (query, number),
+            "SELECT rowid - ? FROM search_index WHERE search_index MATCH ? "
+            "AND rowid BETWEEN ? AND ? ORDER BY rowid",
+            (low, query, low, low + SPAN - 1),
         )
     ]
 

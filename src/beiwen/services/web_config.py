@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.resources import files
 from typing import Any
 
 from beiwen import privacy
 from beiwen.i18n import label, t, texts
 from beiwen.i18n import language as current_language
 from beiwen.repository import web as repo
-from beiwen.repository.search import match_query
+from beiwen.repository.search import NOTHING, match_query
 from beiwen.services.web_queries import canned_queries, dashboard
 from beiwen.vocab import TABLES
 
@@ -67,12 +69,39 @@ HIDDEN = (
     "people",
     "activities",
 )
+NEWEST_FIRST = {"v_issues_zh": "上报时间", "v_issue_events_zh": "时间", "v_activities_zh": "日期"}
 SEARCHABLE = ("v_issues_zh", "v_units_zh", "v_people_zh")  # their 检索号 is the index's rowid
 # Row images of every table an import changed, phones and ID numbers included.
 IMAGES = {"import_changes": ("before", "after")}
 SHADOW = re.compile(r"^search_index_|^search_numbers$|^_sqlite_migrations$")
-COMMENT = re.compile(r'^\s*"?(\w+)"?\s+[A-Z]+\b.*?--\s*(.*)$')
-CONTINUED = re.compile(r"^\s*--\s*(.*)$")
+DEFINITION = re.compile(r'^\s*"?(\w+)"?\s+(TEXT|INTEGER|REAL|BLOB|NUMERIC)\b', re.IGNORECASE)
+ALIAS = re.compile(r"\bAS\s+(\w+)\s*,?\s*$", re.IGNORECASE)
+KEYWORDS = ("CREATE", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN", "CONSTRAINT")
+ADDED = re.compile(r"ALTER TABLE (\w+) ADD COLUMN (\w+)")
+TRAILING = re.compile(r'"\s*\)?,?\s*#\s*(.*)$')  # a comment after a statement's string
+MIGRATION_MODULES = ("migrations_speed.py", "migrations_meetings.py")  # split from migrations.py
+# Titles of columns whose catalogue label (`field.*`, worded for messages) would mislead here.
+COLUMN_TITLES: dict[str, tuple[str, str]] = {
+    "id": ("id", "编号"),
+    "unit_id": ("unit", "单位"),
+    "person_id": ("person", "人员"),
+    "issue_id": ("work order", "工单"),
+    "at": ("time", "时间"),
+    "created_at": ("created", "创建时间"),
+    "updated_at": ("updated", "更新时间"),
+    "recorded_at": ("entered", "录入时间"),
+    "removed_at": ("removed", "移除时间"),
+    "first_dispatched_at": ("first whistle", "首次吹哨"),
+    "first_accepted_at": ("first report-in", "首次报到"),
+    "voided_at": ("voided", "作废时间"),
+    "duplicate_of": ("duplicate of", "重复于"),
+}
+
+
+def datasette_query(text: str) -> str:
+    """Datasette's `escape_fts` under `beiwen serve`: the index's query for what was typed
+    in the search box (an empty search finds nothing)."""
+    return match_query(text) or NOTHING
 
 
 @dataclass
@@ -83,33 +112,58 @@ class WebConfig:
     metadata: dict[str, Any]
     settings: dict[str, Any]
     private: set[tuple[str, str]] = field(default_factory=set)
-    search_query: Any = match_query
+    search_query: Callable[[str], str] = datasette_query
 
 
 def column_comments(create_sql: str) -> dict[str, str]:
-    """column -> the `-- comment` beside it in a CREATE TABLE or CREATE VIEW statement (a
-    comment continued on the lines below is joined on); columns added by ALTER TABLE have
-    none (SQLite keeps no comment of them)."""
+    """column -> the `-- comment` beside it in a CREATE TABLE or CREATE VIEW statement: on
+    the line that defines it (`name TYPE …`, a view's `… AS name`) or on the lines that
+    continue it (a CHECK list over several lines)."""
     found: dict[str, str] = {}
-    last: str | None = None
+    current: str | None = None
     for line in create_sql.splitlines():
-        match = COMMENT.match(line)
-        alias = re.search(r"\bAS\s+(\w+)\s*,?\s*--\s*(.*)$", line)
-        if alias:
-            last = alias.group(1)
-            found[last] = alias.group(2).strip()
-        elif match and match.group(1).upper() not in ("CREATE", "PRIMARY", "UNIQUE", "CHECK"):
-            last = match.group(1)
-            found[last] = match.group(2).strip()
-        elif (more := CONTINUED.match(line)) and last is not None:
-            found[last] = f"{found[last]} {more.group(1).strip()}".strip()
-        elif line.strip() and not line.strip().startswith("--"):
-            last = None if "--" not in line else last
+        code, _, comment = line.partition("--")
+        defined = DEFINITION.match(code)
+        alias = ALIAS.search(code)
+        if defined and defined.group(1).upper() not in KEYWORDS:
+            current = defined.group(1)
+        elif alias:
+            current = alias.group(1)
+        if comment.strip() and current is not None:
+            found[current] = " ".join(filter(None, [found.get(current), comment.strip()]))
+    return found
+
+
+def added_column_comments() -> dict[tuple[str, str], str]:
+    """(table, column) -> the comment the migrations give a column they add with ALTER
+    TABLE (SQLite keeps none): the `#` lines just above the statement, or beside it."""
+    found: dict[tuple[str, str], str] = {}
+    for module in ("migrations.py", *MIGRATION_MODULES):
+        source = files("beiwen").joinpath(module)
+        if not source.is_file():
+            continue
+        above: list[str] = []
+        lines = source.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines):
+            added = ADDED.search(line)
+            if added:
+                beside = [
+                    found_comment.group(1)
+                    for part in lines[number : number + 2]
+                    if (found_comment := TRAILING.search(part))
+                ]
+                text = " ".join(above) or " ".join(beside)
+                if text:
+                    found[(added.group(1), added.group(2))] = text
+            stripped = line.strip()
+            above = [*above, stripped[1:].strip()] if stripped.startswith("#") else []
     return found
 
 
 def column_title(column: str) -> str | None:
-    """The column's label in the current language, when the catalogue has one."""
+    """The column's label in the current language, when there is one."""
+    if column in COLUMN_TITLES:
+        return label(COLUMN_TITLES[column])
     key = f"field.{column}"
     return t(key) if key in texts(current_language()) else None
 
@@ -137,10 +191,14 @@ def _title(name: str) -> str:
 
 
 def _table(
-    conn: sqlite3.Connection, entry: dict[str, Any], private: set[tuple[str, str]]
+    conn: sqlite3.Connection,
+    entry: dict[str, Any],
+    private: set[tuple[str, str]],
+    added: dict[tuple[str, str], str],
 ) -> dict[str, Any]:
     name = entry["name"]
     comments = column_comments(entry["sql"])
+    comments.update({column: text for (table, column), text in added.items() if table == name})
     columns: dict[str, str] = {}
     for column in repo.columns_of(conn, name):
         parts = [part for part in (column_title(column), comments.get(column)) if part]
@@ -159,6 +217,8 @@ def _table(
         found["label_column"] = LABEL_COLUMNS[name]
     if name in FACETS:
         found["facets"] = FACETS[name]
+    if name in NEWEST_FIRST:
+        found["sort_desc"] = NEWEST_FIRST[name]
     if name in SEARCHABLE:
         found.update({"fts_table": "search_index", "fts_pk": "检索号"})
     # the index page leads with the Chinese views; the tables behind them stay reachable
@@ -170,7 +230,8 @@ def build_config(conn: sqlite3.Connection, database: str, *, show_pii: bool) -> 
     """Datasette's configuration for the file opened as `conn`, served as `database`."""
     objects = repo.schema_objects(conn)
     private = set() if show_pii else private_columns(conn, objects)
-    tables = {entry["name"]: _table(conn, entry, private) for entry in objects}
+    added = added_column_comments()
+    tables = {entry["name"]: _table(conn, entry, private, added) for entry in objects}
     queries = {
         name: {
             "sql": query["sql"],
