@@ -110,6 +110,8 @@ def test_xlsx_and_docx(demo: Cli, tmp_path: Path) -> None:
     demo.ok("report", "--year", "2024", "--format", "docx", "--output", str(word), lang="zh")
     document = Document(str(word))
     assert any("三张清单" in p.text for p in document.paragraphs)
+    summary = document.paragraphs[1].text
+    assert "收集企业需求10条，转办9条；完成对接项目1个，为3家企业解决难题。" in summary
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
     assert ["项目帮扶企业", "3"] in cells
 

@@ -141,6 +141,9 @@ def summary(report: dict[str, Any]) -> str:
             attendance=report["courses"]["attendance"],
         )
     )
+    lists = report.get("lists")  # 三张清单: what the projects achieved
+    if lists and (lists["needs_collected"] or lists["projects_done"]):
+        sentences.append(t("report.docx.summary_lists", **lists))
     units = report.get("rotation", {}).get("units") or []
     if units:
         sentences.append(
