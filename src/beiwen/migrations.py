@@ -12,6 +12,8 @@ from collections.abc import Callable
 from importlib.resources import files
 from typing import Any
 
+from beiwen.migrations_meetings import m010_meetings
+
 MIGRATION_SET = "beiwen"
 MIGRATIONS_TABLE = "_sqlite_migrations"
 
@@ -510,6 +512,7 @@ STEPS: list[Callable[[Any], None]] = [
     m009_lists,
     m011_party,
     m013_search,
+    m010_meetings,
 ]
 
 

@@ -325,6 +325,29 @@ CLASS_STATUSES: Vocabulary = {
 }
 
 
+# The figures of the report's `meetings` section (联席会, services/report_meetings.py) that
+# `report --explain` lists the meetings or decisions of; the names and aliases it accepts.
+MEETING_METRICS: Vocabulary = {
+    "held": ("Joint meetings held", "召开联席会"),
+    "decisions": ("Decisions taken", "议定事项"),
+    "decisions_done": ("Decisions done", "议定事项已办结"),
+}
+ALIASES["MEETING_METRICS"] = {
+    "meetings": "held",
+    "meetings.held": "held",
+    "联席会": "held",
+    "会议": "held",
+    "召开次数": "held",
+    "meetings.decisions": "decisions",
+    "决议": "decisions",
+    "议定事项数": "decisions",
+    "meetings.decisions_done": "decisions_done",
+    "done": "decisions_done",
+    "决议办结": "decisions_done",
+    "已办结事项": "decisions_done",
+}
+
+
 # The report's figures (`beiwen report`, `--explain`): key, English and Chinese name as the
 # report prints them; `--explain` accepts any of them or an alias below.
 REPORT_METRICS: Vocabulary = {
@@ -398,6 +421,9 @@ TABLES: Vocabulary = {
     "units": ("units", "单位"),
     "rotation": ("rotation", "轮值安排"),
     "rotation_history": ("rotation_history", "轮值变更记录"),
+    "meetings": ("meetings", "联席会"),
+    "meeting_attendance": ("meeting_attendance", "联席会出席单位"),
+    "meeting_decisions": ("meeting_decisions", "联席会议定事项"),
     "people": ("people", "人员"),
     "person_roles": ("person_roles", "人员角色"),
     "person_skills": ("person_skills", "人员技能"),
@@ -451,4 +477,5 @@ DEMO_PARTS: Vocabulary = {
     "resources": ("resources", "资源"),
     "projects": ("projects", "项目"),
     "activities": ("activities", "活动"),
+    "joint_meetings": ("joint meetings", "联席会"),
 }
