@@ -87,6 +87,8 @@ def test_explain_every_meetings_figure(august: Cli) -> None:
         "report", "--month", "2024-08", "--explain", "decisions", "--format", "csv"
     ).stdout
     assert text.lstrip("\ufeff").startswith("id,meeting_date,text,owner_unit")
+    unknown = august.fails("report", "--month", "2024-08", "--explain", "火星", lang="zh").stderr
+    assert "召开联席会、议定事项、议定事项已办结" in unknown
     # the work orders' figures are explained as before
     assert "issues" in report(august, "--month", "2024-08", "--explain", "collected")
 

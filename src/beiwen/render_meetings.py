@@ -79,16 +79,16 @@ def meeting_fields() -> list[Field]:
 
 def decision_columns(with_meeting: bool = True) -> list[Column]:
     columns = [
-        Column("id", H_ID, justify="right"),
-        Column("meeting_date", H_MEETING),
-        Column("text", H_TEXT),
-        Column("owner_unit", H_OWNER),
-        Column("due", H_DUE),
-        Column("done_at", H_DONE_AT, _day),
-        Column("done_note", H_DONE_NOTE),
-        Column("issue_id", H_ISSUE, justify="right"),
-        Column("need_id", H_NEED, justify="right"),
-        Column("overdue", H_OVERDUE, _yes),
+        Column("id", H_ID, justify="right", rank=1),
+        Column("meeting_date", H_MEETING, rank=6),
+        Column("text", H_TEXT, rank=2),
+        Column("owner_unit", H_OWNER, rank=3),
+        Column("due", H_DUE, rank=4),
+        Column("done_at", H_DONE_AT, _day, rank=5),
+        Column("done_note", H_DONE_NOTE, rank=10),
+        Column("issue_id", H_ISSUE, justify="right", rank=8),
+        Column("need_id", H_NEED, justify="right", rank=9),
+        Column("overdue", H_OVERDUE, _yes, rank=7),
     ]
     return columns if with_meeting else [c for c in columns if c.key != "meeting_date"]
 
