@@ -214,6 +214,11 @@ def test_import_and_export_read_each_other(need: Cli, tmp_path: Path) -> None:
     result = need.ok("need", "import", str(roster))
     assert json.loads(need.ok("need", "list", "--format", "json").stdout)[1]["kind"] == "hiring"
     assert result.stdout.startswith("2 inserted, 0 updated")
+    history = need.ok("imports", "list", lang="zh").stdout
+    assert "需求清单" in history and "需求清单.csv" in history
+    need.ok("imports", "undo", "1")
+    assert [r["id"] for r in json.loads(need.ok("need", "list", "--format", "json").stdout)] == [1]
+    need.ok("need", "import", str(roster))
     exported = tmp_path / "out.csv"
     need.ok("need", "export", "--output", str(exported), lang="zh")
     text = exported.read_text(encoding="utf-8-sig")

@@ -24,6 +24,8 @@ KINDS = {
     "classes": ("classes", "课堂"),
     "rosters": ("class roster", "课堂名单"),
     "activities": ("activities", "活动"),
+    "needs": ("needs", "需求清单"),
+    "resources": ("resources", "资源清单"),
 }
 
 

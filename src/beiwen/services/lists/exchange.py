@@ -38,7 +38,7 @@ RESOURCE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def need_import_spec(conn: sqlite3.Connection) -> ImportSpec:
+def need_spec(conn: sqlite3.Connection) -> ImportSpec:
     """A list of needs: one row per need, matched to stored ones by title and unit; a new
     one is raised (its `add` event), a stored one corrected field by field (`edit` events)."""
 
@@ -70,10 +70,10 @@ def need_import_spec(conn: sqlite3.Connection) -> ImportSpec:
 
 
 def import_needs(conn: sqlite3.Connection, path: Path, **options: Any) -> ImportSummary:
-    return run_import(conn, path, need_import_spec(conn), **options)
+    return run_import(conn, path, need_spec(conn), **options)
 
 
-def resource_import_spec(conn: sqlite3.Connection) -> ImportSpec:
+def resource_spec(conn: sqlite3.Connection) -> ImportSpec:
     """A list of resources: one row per offer, matched by title and unit."""
     stamp = iso(now())
 
@@ -103,7 +103,7 @@ def resource_import_spec(conn: sqlite3.Connection) -> ImportSpec:
 
 
 def import_resources(conn: sqlite3.Connection, path: Path, **options: Any) -> ImportSummary:
-    return run_import(conn, path, resource_import_spec(conn), **options)
+    return run_import(conn, path, resource_spec(conn), **options)
 
 
 def need_rows(conn: sqlite3.Connection) -> list[Row]:
