@@ -305,3 +305,18 @@ def test_a_bad_import_row_is_reported_by_line_and_nothing_is_written(
         in council.fails("meeting", "decision", "import", str(decisions)).stderr
     )
     assert dump(council.db) == before
+
+
+def test_a_retired_unit_counts_for_the_meetings_before_it_retired(council: Cli) -> None:
+    add_meeting(council, "--date", "2024-08-15", "--topic", "八月", "--attend", BANK)
+    council.ok("units", "retire", BANK)
+    today = json_of(council, "meeting", "list")[0]["created_at"][:10]
+    before = dump(council.db)
+    result = council.fails("meeting", "add", "--date", today, "--topic", "x", "--attend", BANK)
+    assert f"{BANK} was retired on {today}" in result.stderr
+    assert dump(council.db) == before
+    assert add_meeting(council, "--date", "2024-09-19", "--topic", "九月", "--host", BANK) == 2
+    hosted = json_of(council, "meeting", "list", "--host", BANK)
+    assert [m["topic"] for m in hosted] == ["九月"]
+    data = json_of(council, "meeting", "attendance", "--year", "2024")
+    assert [(u["unit"], u["attended"], u["meetings"]) for u in data][2] == (BANK, 2, 2)
