@@ -243,13 +243,13 @@ def test_demo_summary_in_chinese(tmp_path: Path) -> None:
     zh = Cli(tmp_path / "zh.db").ok("init", "--demo", lang="zh").stderr.splitlines()
     assert zh[0] == (
         "演示数据已载入：网格 6，联席会成员单位 18，商户 1420，轮值月份 24，工单 77，"
-        "人员 55，课程 6，课堂 145，活动 33，需求 11，资源 9，项目 3，联席会 12"
+        "人员 55，课程 6，课堂 145，活动 33，需求 11，资源 9，项目 3，党员 18，联席会 12"
     )
     en = Cli(tmp_path / "en.db").ok("init", "--demo").stderr.splitlines()
     assert en[0] == (
         "demo data loaded: grids 6, council units 18, merchants 1420, rotation months 24, "
         "work orders 77, people 55, courses 6, course classes 145, activities 33, "
-        "needs 11, resources 9, projects 3, joint meetings 12"
+        "needs 11, resources 9, projects 3, party members 18, joint meetings 12"
     )
 
 

@@ -25,6 +25,7 @@ from beiwen.commands import (
     localise,
     meetings,
     needs,
+    party,
     projects,
     report,
     resources,
@@ -198,6 +199,7 @@ GROUPS: list[tuple[typer.Typer, str, bool]] = [
     (issues.app, "issue", False),
     (issues.app, "issues", True),  # alias
     (grid.app, "grid", False),
+    (party.app, "party", False),
     (courses.app, "course", False),
     (activities.app, "activity", False),
     (needs.app, "need", False),
@@ -223,6 +225,7 @@ PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("help.panel.rotation", ("rotation",)),
     ("help.panel.meetings", ("meeting",)),
     ("help.panel.grids", ("grid",)),
+    ("help.panel.party", ("party",)),
     ("help.panel.courses", ("course", "activity")),
     ("help.panel.lists", ("need", "resource", "project")),
     ("help.panel.report", ("report", "rollup")),

@@ -232,6 +232,9 @@ def sections(report: dict[str, Any]) -> Iterator[Section]:
         ],
         [label(H_TOTAL), *(str(sum(v[f] for v in activities["by_kind"].values())) for f in fields)],
     )
+    from beiwen.render_party import party_rows  # 党员: the register at the period's end
+
+    yield from (Section(*rows) for rows in party_rows(report, fraction))
 
 
 def _hours(value: float | None) -> str:

@@ -172,6 +172,9 @@ def report_tables(report: dict[str, Any]) -> Iterator[ReportTable]:
             ],
         )
     yield from _section_tables(report)
+    from beiwen.render_party import party_number_rows  # 党员: the register at the period's end
+
+    yield from (ReportTable(*rows) for rows in party_number_rows(report, _rate))
 
 
 def _number(value: float | None) -> float | int | None:

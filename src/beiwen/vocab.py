@@ -473,6 +473,7 @@ DEMO_PARTS: Vocabulary = {
     "people": ("people", "人员"),
     "courses": ("courses", "课程"),
     "course_classes": ("course classes", "课堂"),
+    "party_members": ("party members", "党员"),
     "needs": ("needs", "需求"),
     "resources": ("resources", "资源"),
     "projects": ("projects", "项目"),

@@ -91,6 +91,15 @@ def _explain(conn: Any, period: Any, metric: str, fmt: str, output: Path | None)
     from beiwen.services.report_meetings import metric_name as meeting_name
 
     fmt = check_format(fmt, ("table", "json", "csv"))
+    from beiwen.services.report_party import metric as party_metric
+
+    party = party_metric(metric)  # a figure of the Party member register: render_party
+    if party is not None:
+        from beiwen.render_party import emit_explained
+        from beiwen.services.report_party import explain as explain_party
+
+        emit_explained(explain_party(conn, period, party), period.label, fmt)
+        return
     from beiwen.services.report_lists import metric as lists_metric
 
     lists_key = lists_metric(metric)  # a figure of the three lists: render_report_lists

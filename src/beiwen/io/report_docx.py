@@ -395,6 +395,12 @@ def blocks(report: dict[str, Any], letterhead: Letterhead) -> Iterator[tuple[str
             [label(H_TOTAL), *(str(sum(v[f] for v in by_kind.values())) for f in fields)],
         ),
     )
+    from beiwen.render_party import party_rows  # 党员: the register at the period's end
+
+    for number, party_table in enumerate(party_rows(report, fraction)):
+        if number == 0:
+            yield "heading", party_table[0]
+        yield "table", Section(*party_table)
     monthly = monthly_rows(report)
     if monthly is not None:
         caption, month_columns, rows = monthly

@@ -79,6 +79,12 @@ def _activities(conn: sqlite3.Connection, folder: Path) -> int:
     return activities.demo_activities(conn, folder)
 
 
+def _party(conn: sqlite3.Connection, folder: Path) -> int:
+    from beiwen.services.party.exchange import demo_party
+
+    return demo_party(conn, folder)
+
+
 def _meetings(conn: sqlite3.Connection, folder: Path) -> int:
     from beiwen.services import meetings_exchange
 
@@ -116,6 +122,7 @@ DEMO_STEPS: list[tuple[str, Callable[[sqlite3.Connection, Path], int]]] = [
     ("needs", _needs),
     ("resources", _resources),
     ("projects", _projects),
+    ("party members", _party),
     ("joint meetings", _meetings),
 ]
 

@@ -257,6 +257,9 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
 
     cutoff = _due_cutoff(period)
     report["issues"].update(report_sections.issue_sections(conn, period, cutoff, report["issues"]))
+    from beiwen.services.report_party import party_section  # the register: report_party.py
+
+    report["party"] = party_section(conn, period)
     report["duty"] = report_sections.duty_section(conn, period, cutoff)
     report["meetings"] = report_meetings.meetings_section(conn, period)  # 联席会
     from beiwen.services.report_lists import lists_section  # 三张清单: report_lists.py

@@ -53,6 +53,12 @@ def import_spec(conn: sqlite3.Connection) -> ImportSpec:
         match, reason = _match_existing(conn, clean)
         if reason:
             return clean, [reason]
+        if match is not None and "mobile_party_member" in clean:
+            from beiwen.repository import party as party_repo
+
+            member = party_repo.current_member_of(conn, match)
+            if member is not None and member["mobile"] != clean["mobile_party_member"]:
+                return clean, [t("party.flag_from_register", name=clean["name"], id=member["id"])]
         clean["match"] = match
         return clean, []
 

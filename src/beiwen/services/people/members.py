@@ -60,6 +60,20 @@ def _check_not_duplicate(
             raise ConflictError(t(key, name=name, id=other["id"]))
 
 
+def _flag_of_the_register(
+    conn: sqlite3.Connection, person_id: int, name: str, changes: dict[str, Any]
+) -> None:
+    """A person in the Party member register is mobile or not as the register says (m011):
+    the flag of such a person changes through `party edit`, never here."""
+    from beiwen.repository import party as party_repo
+
+    if "mobile_party_member" not in changes:
+        return
+    member = party_repo.current_member_of(conn, person_id)
+    if member is not None and int(member["mobile"]) != int(changes["mobile_party_member"] or 0):
+        raise ConflictError(t("party.flag_from_register", name=name, id=member["id"]))
+
+
 # --- roles, grids, skills -------------------------------------------------------------
 
 
@@ -245,6 +259,7 @@ def edit_member(
             ),
         )
         skills += [skill for skill in skills_in if skill not in skills]
+        _flag_of_the_register(conn, pid, name, changes)
         merged = {**person, **changes}
         _check_not_duplicate(conn, merged["name"], merged["phone"], merged["id_number"], pid)
         repo.update_person(conn, pid, changes)
