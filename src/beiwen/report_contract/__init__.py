@@ -34,10 +34,9 @@ from beiwen.report_contract.base import (
 from beiwen.report_contract.base import ActivityKind as ActivityKind
 from beiwen.report_contract.base import IssueCategory as IssueCategory
 from beiwen.report_contract.issues import Issues, PeriodModel, Rotation
-from beiwen.report_contract.meetings import Meetings
-from beiwen.report_contract.party import Party
 from beiwen.report_contract.lists import Lists
 from beiwen.report_contract.meetings import Meetings
+from beiwen.report_contract.party import Party
 from beiwen.report_contract.sections import Activities, Courses, Duty, MonthCounts
 
 
