@@ -35,7 +35,7 @@ KINDS: dict[str, tuple[int, str, str, str, str]] = {
         0,
         "issues",
         "d.title",
-        "d.description",
+        "coalesce(d.description, '') || ' ' || coalesce(d.reporter, '')",
         "(SELECT group_concat(note, ' ') FROM (SELECT e.note FROM issue_events e "
         "WHERE e.issue_id = d.id AND e.note <> '' ORDER BY e.id))",
     ),
@@ -69,7 +69,7 @@ KINDS: dict[str, tuple[int, str, str, str, str]] = {
 # columns whose change rewrites it). The parts of a document kept in another table (an
 # order's notes, a unit's aliases, a person's skills) rewrite their owner's.
 WATCHED: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "issues": ("issue", "{row}.id", ("id", "title", "description")),
+    "issues": ("issue", "{row}.id", ("id", "title", "description", "reporter")),
     "issue_events": ("issue", "{row}.issue_id", ("issue_id", "note")),
     "units": ("unit", "{row}.id", ("id", "name", "address", "contact")),
     "unit_aliases": ("unit", "{row}.unit_id", ("unit_id", "alias")),
@@ -169,6 +169,8 @@ def create_index(conn: sqlite3.Connection) -> None:
     )
     # one document per work order, unit, person and need; rowid = kind * SPAN + id
     conn.execute("CREATE VIRTUAL TABLE search_index USING fts5 (title, body, notes)")
+    # the orders of the units a search finds (issue list --search names a unit too)
+    conn.execute("CREATE INDEX issues_unit ON issues (unit_id)")
     for statement in trigger_statements(conn):
         conn.execute(statement)
     index_everything(conn)

@@ -238,7 +238,7 @@ def list_issues(
             f"i.status IN {ACTIVE_STATUSES!r} AND i.due_at IS NOT NULL AND i.due_at < :overdue_at"
         ),
         # instr, not LIKE or FTS: no wildcards to escape, and two-character Chinese words match.
-        "search": issue_search_sql(),
+        "search": issue_search_sql(search),
     }
     where = conditions(tests, params)
     if not status and not include_cancelled:
