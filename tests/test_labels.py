@@ -23,11 +23,16 @@ LATIN = re.compile(r"[A-Za-z]")
 ZH_METRICS = (
     "收集问题、已处理、期末未办结、期末超期、问题处理率、按时办结率、已办结按时率、回访满意率、"
     "首次响应时长中位数（小时）、办结时长中位数（小时）"
+    "、召开联席会、议定事项、议定事项已办结"
+    "、收集需求、转办需求、已反馈需求、对接项目需求、完成项目、项目帮扶企业、期末超期项目"
 )
 EN_METRICS = (
     "collected, handled, open, overdue, handling_rate, on_time_rate, handled_on_time_rate, "
     "satisfaction_rate, "
     "median_response_hours, median_resolution_hours"
+    ", held, decisions, decisions_done"
+    ", needs_collected, needs_transferred, needs_replied, needs_matched, projects_done, "
+    "enterprises_helped, projects_overdue"
 )
 
 

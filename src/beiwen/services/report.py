@@ -70,8 +70,11 @@ def metric_key(value: str) -> str:
                 _metric_spellings[_spelling(spelling)] = key
     found = _metric_spellings.get(_spelling(value))
     if found is None or found not in EXPLAINABLE:
+        from beiwen.vocab_lists import LIST_METRICS
+
         names = [metric_name(key) for key in EXPLAINABLE]
         names += [label((key, pair[1])) for key, pair in vocab.MEETING_METRICS.items()]
+        names += [label((key, pair[1])) for key, pair in LIST_METRICS.items()]  # 三张清单
         choices = label((", ", "、")).join(names)
         raise InvalidInputError(t("report.unknown_metric", metric=value, choices=choices))
     return found
