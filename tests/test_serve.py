@@ -258,6 +258,21 @@ def test_without_datasette_one_line_says_how_to_install(cli: Cli, tmp_path: Path
     assert cli.db.read_bytes() == before
 
 
+def test_a_port_in_use_is_one_line_and_a_bad_port_a_usage_error(cli: Cli) -> None:
+    cli.ok("init")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = beiwen_process(
+            "--db", str(cli.db), "serve", "--port", port, env={"BEIWEN_LANG": "zh"}
+        )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("错误：无法在 127.0.0.1:") and result.stderr.count("\n") == 1
+    assert "--port" in result.stderr
+    assert cli("serve", "--port", "70000").exit_code == 2
+
+
 def test_the_configuration_describes_every_table_and_view(demo: Cli) -> None:
     from beiwen.db import open_db
     from beiwen.i18n import set_language

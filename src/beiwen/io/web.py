@@ -18,6 +18,7 @@ says so.
 from __future__ import annotations
 
 import asyncio
+import socket
 import sqlite3
 import sys
 import types
@@ -61,6 +62,20 @@ def plugin(private: set[tuple[str, str]], search_query: Callable[[str], str]) ->
     return module
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse, in one line, an address that cannot be listened on (a port in use, a host
+    that is not this computer's), before Datasette starts."""
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        raise BeiwenError(
+            t("serve.cannot_listen", host=host, port=port, reason=error.strerror or error)
+        ) from error
+
+
 def serve(path: Path, config: Any, host: str, port: int) -> None:
     """Serve `path` with `config` (a services.web_config.WebConfig) until interrupted."""
     try:
@@ -69,6 +84,7 @@ def serve(path: Path, config: Any, host: str, port: int) -> None:
         from datasette.plugins import pm  # type: ignore[import-untyped]
     except ImportError as error:
         raise BeiwenError(t("serve.no_datasette")) from error
+    check_port(host, port)
     pm.register(plugin(config.private, config.search_query), name="beiwen")
     datasette = Datasette(
         files=[str(path)],
