@@ -135,12 +135,31 @@ def detect_encoding(path: Path) -> str:
     readings failed: a UTF-8 file with one stray byte on line 5,001 must be reported as
     such, not read as GB18030 and refused for a garbled header.
     """
+    chosen, not_utf8 = _choose_encoding(path)
+    if not_utf8 is not None:
+        with path.open("rb") as handle:
+            bad_line = _first_undecodable_line(handle, chosen)
+        if bad_line is not None:
+            raise InvalidInputError(t("table.undecodable_auto", line=max(not_utf8, bad_line)))
+    return chosen
+
+
+def _choose_encoding(path: Path) -> tuple[str, int | None]:
+    """`detect_encoding` without a second full decode: (encoding, line) where `line` is the
+    first line that is not UTF-8 when GB18030 was chosen before reading the rest of the file.
+
+    That is when every line before it is ASCII (the same text in both readings, as a
+    GB18030 roster's Chinese header makes it line 1): the reader then decodes the file once
+    and names, for a line that is not GB18030 either, the later of the two lines, as
+    `detect_encoding` does. Otherwise (valid UTF-8 text before a stray byte) GB18030 is
+    checked over the whole file first, and a file that is neither is refused here.
+    """
     with path.open("rb") as handle:
         head = handle.read(4)
         if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
+            return "utf-8-sig", None
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
+            return "utf-16", None
         handle.seek(0)
         if b"\x00" in handle.readline(4096):
             # A NUL in the header line is UTF-16 saved without its byte-order mark: both
@@ -155,15 +174,17 @@ def detect_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             pass
         else:
-            return "utf-8"
-        bad_lines = []
-        for candidate in ("utf-8", "gb18030"):
-            handle.seek(0)
-            bad_line = _first_undecodable_line(handle, candidate)
-            if bad_line is None:
-                return candidate
-            bad_lines.append(bad_line)
-    raise InvalidInputError(t("table.undecodable_auto", line=max(bad_lines)))
+            return "utf-8", None
+        handle.seek(0)
+        not_utf8 = _first_undecodable_line(handle, "utf-8") or 1
+        handle.seek(0)
+        if all(raw.isascii() for raw in itertools.islice(handle, not_utf8 - 1)):
+            return "gb18030", not_utf8
+        handle.seek(0)
+        bad_line = _first_undecodable_line(handle, "gb18030")
+        if bad_line is None:
+            return "gb18030", None
+    raise InvalidInputError(t("table.undecodable_auto", line=max(not_utf8, bad_line)))
 
 
 def _first_undecodable_line(handle: BinaryIO, encoding: str) -> int | None:
@@ -199,8 +220,10 @@ def _decoded_lines(
     auto: bool,
     on_bytes: Callable[[int], None] | None,
     line_limit: int | None = None,
+    not_utf8: int | None = None,
 ) -> Generator[str, None, None]:
-    """Decode line by line so that an invalid byte names its line.
+    """Decode line by line so that an invalid byte names its line (with `not_utf8`, the
+    line where UTF-8 failed, for GB18030 chosen by `_choose_encoding`: the later of the two).
 
     A line longer than `line_limit` bytes is replaced by `_LONG_LINE`, which the reader
     reports as an error of that line: split into cells, 50 MB of "a,a,a" would take gigabytes.
@@ -223,7 +246,8 @@ def _decoded_lines(
                 key = (
                     "table.undecodable_auto" if auto and codec == "gb18030" else "table.undecodable"
                 )
-                raise InvalidInputError(t(key, line=number, encoding=encoding)) from None
+                bad_line = max(number, not_utf8 or 0)
+                raise InvalidInputError(t(key, line=bad_line, encoding=encoding)) from None
         return
     # Multi-byte-unit encodings (UTF-16/32) are decoded as a stream, which reads ahead; bad
     # units become a marker (a lone surrogate, which no valid decoding yields) so that the
@@ -268,11 +292,11 @@ def _read_delimited(
     path: Path, encoding: str, delimiter: str, on_bytes: Callable[[int], None] | None
 ) -> Table:
     auto = encoding.lower() == "auto"
-    chosen = detect_encoding(path) if auto else encoding
+    chosen, not_utf8 = _choose_encoding(path) if auto else (encoding, None)
     if path.stat().st_size == 0:
         raise InvalidInputError(t("table.empty", path=path))
     handle = path.open("rb")
-    lines = _decoded_lines(handle, chosen, auto, on_bytes, LINE_LIMIT)
+    lines = _decoded_lines(handle, chosen, auto, on_bytes, LINE_LIMIT, not_utf8)
     try:
         head = list(itertools.islice(lines, SNIFF_LINES))
     except BaseException:
@@ -365,9 +389,10 @@ def _read_json(path: Path, encoding: str, on_bytes: Callable[[int], None] | None
     """A JSON array of objects (what `--format json` writes), decoded by the chain above;
     `json_rows` makes its keys the header and each object a row."""
     auto = encoding.lower() == "auto"
-    chosen = detect_encoding(path) if auto else encoding
+    chosen, not_utf8 = _choose_encoding(path) if auto else (encoding, None)
     with path.open("rb") as handle:
-        text = "".join(_decoded_lines(handle, chosen, auto, on_bytes)).lstrip("\ufeff")
+        lines = _decoded_lines(handle, chosen, auto, on_bytes, not_utf8=not_utf8)
+        text = "".join(lines).lstrip("\ufeff")
     header, rows = json_rows(path, text)
     return Table(
         header=header,

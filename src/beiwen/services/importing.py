@@ -5,7 +5,13 @@ aliases, validated by the importer's own row validator, checked for duplicate ke
 the file, and written inside ONE transaction (`db.write`). The transaction commits only
 when the file is clean (or with --skip-invalid, after the rejects file is written), so a
 failed or killed import leaves the database exactly as it was. Memory stays flat: only the
-keys seen so far and the bad rows are kept.
+keys seen so far (one dict per key field, value -> first line) and the bad rows are kept.
+
+Compiled per file: the header is resolved once into (cell index, column) pairs; an importer
+that gives `ImportSpec.batch` writes BATCH_ROWS rows at a time (one lookup query per batch,
+tuple `executemany` for the new rows) and decides each row in file order as if the rows
+before it were written (`BatchWriter`); one without it writes row by row through
+`ImportSpec.write`, as before. `memoised` caches a low-cardinality parser for one file.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from beiwen.db import write
 from beiwen.errors import ImportRejectedError, InvalidInputError
@@ -26,17 +32,26 @@ from beiwen.io.formulas import unneutralise
 from beiwen.io.tables import Table, is_csv_error, read_table
 from beiwen.parsing import half_width
 
+# The compiled parts, importable from here as before (explicit re-exports).
+from beiwen.services.import_batches import BATCH_ROWS as BATCH_ROWS
+from beiwen.services.import_batches import MEMO_LIMIT as MEMO_LIMIT
+from beiwen.services.import_batches import BatchWriter as BatchWriter
+from beiwen.services.import_batches import FirstLines, RowByRow
+from beiwen.services.import_batches import RowOutcome as RowOutcome
+from beiwen.services.import_batches import memoised as memoised
+from beiwen.services.import_batches import read_fields as read_fields
+
 # The column --rejects adds; a corrected rejects file is imported again with it still there.
 REJECTS_ERROR_COLUMN = ("error", "错误")
 
 
-# What writing one clean row did: the ImportSummary field it counts in.
-RowOutcome = Literal["inserted", "updated", "unchanged"]
-
-
 @dataclass
 class ImportSpec:
-    """What one importer contributes: its columns, row validator, key and writer."""
+    """What one importer contributes: its columns, row validator, key and writer.
+
+    `validate` must not depend on rows of the same file when `batch` is given (the rows of a
+    batch are validated before the first is written): such checks go to `BatchWriter.check`.
+    """
 
     columns: dict[str, tuple[str, ...]]  # canonical name -> accepted header aliases
     required: tuple[str, ...]
@@ -45,6 +60,8 @@ class ImportSpec:
     write: Callable[[sqlite3.Connection, dict[str, Any]], RowOutcome]
     # The key as the duplicate message shows it, when it holds personal data (beiwen.privacy).
     shown_key: Callable[[dict[str, Any]], str] | None = None
+    # Writes many rows at once: (conn, at) -> BatchWriter; None: `write`, row by row.
+    batch: Callable[[sqlite3.Connection, Callable[[int], None]], BatchWriter] | None = None
 
 
 @dataclass
@@ -153,7 +170,12 @@ _TITLE_WORDS = ("名册", "名单", "台账", "统计", "汇总", "一览", "清
 def is_total_row(cells: list[str]) -> bool:
     """Whether the first filled cell starts with 合计, 小计, 总计 or 共计."""
     first = next((cell for cell in cells if cell.strip()), "")
+    if first.lstrip()[:1] not in _TOTAL_STARTS:
+        return False  # most rows: no full-width forms or spaces to take away first
     return "".join(half_width(first).split()).startswith(TOTAL_WORDS)
+
+
+_TOTAL_STARTS = frozenset(word[0] for word in TOTAL_WORDS)
 
 
 def _title_like(name: str, header: list[str]) -> bool:
@@ -229,9 +251,13 @@ def run_import(
         try:
             from beiwen.services.imports import recording
 
+            # The line the import history gives the row being written (set by the writer).
+            line: list[int | None] = [None]
             # The import's one transaction, kept in the import history (`beiwen imports`).
-            with recording(conn, path, spec, table, dry_run=dry_run) as done:
-                summary = _import_rows(conn, path, spec, table, dry_run, skip_invalid, rejects)
+            with recording(conn, path, spec, table, dry_run=dry_run, line=line) as done:
+                summary = _import_rows(
+                    conn, path, spec, table, dry_run, skip_invalid, rejects, line
+                )
                 done(summary)
             return summary
         finally:
@@ -246,52 +272,48 @@ def _import_rows(
     dry_run: bool,
     skip_invalid: bool,
     rejects: Path | None,
+    line_cell: list[int | None],
 ) -> ImportSummary:
     summary = ImportSummary(path=str(path), encoding=table.encoding, dry_run=dry_run)
     header, rows = locate_header(table, spec, summary.notices)
     mapping = resolve_header(header, spec)
     width = len(header)
+    # Compiled once per file: which cell holds which column.
+    picks = [(index, canonical) for index, canonical in enumerate(mapping) if canonical]
+    escaped, short_rows, by_hand = table.escaped, table.short_rows, table.by_hand
+    validate, spec_key = spec.validate, spec.key
     totals: list[int] = []
     bad_rows: list[tuple[list[str], str]] = []
-    first_line_of: dict[tuple[str, str], int] = {}
+    keys = FirstLines()
     seen = 0  # every row, also the valid ones left unwritten once the import is refused
-    # A large import touches index pages all over the file; with SQLite's default 2 MiB cache
-    # they are spilled to the WAL and read back again and again. 32 MiB keeps them in memory.
-    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-    with write(conn, dry_run=dry_run):
-        for line, cells in rows:
-            if table.short_rows and len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            if table.by_hand and is_total_row(cells):
-                totals.append(line)
-                continue
-            seen += 1
-            problems = _row_problems(line, cells, width, mapping, header)
-            clean: dict[str, Any] = {}
+
+    def at(line: int) -> None:
+        line_cell[0] = line
+
+    writer: BatchWriter = spec.batch(conn, at) if spec.batch else RowByRow(spec.write)
+    # A validator without `batch` may read what the rows before wrote: one row at a time.
+    size = BATCH_ROWS if spec.batch else 1
+    pending: list[tuple[int, list[str], dict[str, Any], list[str]]] = []
+
+    def settle() -> None:
+        """Check, key and write the pending rows, in file order."""
+        writer.prepare(conn, [clean for _, _, clean, problems in pending if not problems])
+        for line, cells, clean, problems in pending:
             if not problems:
-                raw = {
-                    canonical: unneutralise(cells[index].strip())
-                    if table.escaped
-                    else cells[index].strip()
-                    for index, canonical in enumerate(mapping)
-                    if canonical is not None
-                }
-                clean, reasons = spec.validate(raw)
-                problems = [t("import.row_error", line=line, reason=r) for r in reasons]
-                key = spec.key(clean) if not problems else None
-                if key is not None:
-                    if key in first_line_of:
-                        problems.append(
-                            t(
-                                "import.duplicate_key",
-                                line=line,
-                                field=key[0],
-                                key=spec.shown_key(clean) if spec.shown_key else key[1],
-                                first=first_line_of[key],
-                            )
+                problems = [t("import.row_error", line=line, reason=r) for r in writer.check(clean)]
+            key = spec_key(clean) if not problems else None
+            if key is not None:
+                first = keys.first(key, line)
+                if first is not None:
+                    problems.append(
+                        t(
+                            "import.duplicate_key",
+                            line=line,
+                            field=key[0],
+                            key=spec.shown_key(clean) if spec.shown_key else key[1],
+                            first=first,
                         )
-                    else:
-                        first_line_of[key] = line
+                    )
             if problems:
                 summary.rejected += 1
                 summary.errors.extend(problems)
@@ -300,7 +322,37 @@ def _import_rows(
                 continue
             if summary.errors and not skip_invalid:
                 continue  # the import will be refused: validate on, write no more
-            summary.count(spec.write(conn, clean))
+            at(line)
+            summary.count(writer.add(conn, line, clean))
+        writer.flush(conn)
+        pending.clear()
+
+    # A large import touches index pages all over the file; with SQLite's default 2 MiB cache
+    # they are spilled to the WAL and read back again and again. 32 MiB keeps them in memory.
+    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    with write(conn, dry_run=dry_run):
+        for line, cells in rows:
+            if short_rows and len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            if by_hand and is_total_row(cells):
+                totals.append(line)
+                continue
+            seen += 1
+            problems = _row_problems(line, cells, width, mapping, header)
+            clean: dict[str, Any] = {}
+            if not problems:
+                if escaped:
+                    raw = {c: _unescaped(cells[i].strip()) for i, c in picks}
+                else:
+                    raw = {c: cells[i].strip() for i, c in picks}
+                clean, reasons = validate(raw)
+                if reasons:
+                    problems = [t("import.row_error", line=line, reason=r) for r in reasons]
+            pending.append((line, cells, clean, problems))
+            if len(pending) >= size:
+                settle()
+        if pending:
+            settle()
         if totals:
             lines = ", ".join(map(str, totals))
             summary.notices.append(t("import.totals_skipped", count=len(totals), lines=lines))
@@ -314,6 +366,11 @@ def _import_rows(
         if skip_invalid and rejects is not None and bad_rows and not dry_run:
             write_rejects(rejects, header, bad_rows)  # before the commit, never after
     return summary
+
+
+def _unescaped(cell: str) -> str:
+    """`unneutralise` for the few cells that start with an apostrophe."""
+    return unneutralise(cell) if cell[:1] == "'" else cell
 
 
 def _row_problems(

@@ -68,27 +68,36 @@ def file_sha256(path: Path) -> str:
 
 @contextmanager
 def recording(
-    conn: sqlite3.Connection, path: Path, spec: Spec, table: Table, *, dry_run: bool
+    conn: sqlite3.Connection,
+    path: Path,
+    spec: Spec,
+    table: Table,
+    *,
+    dry_run: bool,
+    line: list[int | None] | None = None,
 ) -> Iterator[Callable[[Counts], None]]:
     """The import's one transaction (`db.write`), recorded unless `dry_run`.
 
     Yields `done(summary)`, which the pipeline calls with its summary once every row is
-    written: it stores the counts.
+    written: it stores the counts. Each change is recorded with the line `line[0]` holds
+    (the pipeline sets it before it writes a row); without `line`, the line last read.
     """
     if dry_run:
         with write(conn, dry_run=True):
             yield lambda summary: None
         return
     digest = file_sha256(path)
-    line: list[int | None] = [None]
-    rows = table.rows
+    if line is None:
+        line = [None]
+        rows = table.rows
 
-    def tracked() -> Iterator[tuple[int, list[str]]]:
-        for number_, cells in rows:
-            line[0] = number_
-            yield number_, cells
+        def tracked() -> Iterator[tuple[int, list[str]]]:
+            for number_, cells in rows:
+                line[0] = number_
+                yield number_, cells
 
-    table.rows = tracked()
+        table.rows = tracked()
+    current = line
     with write(conn):
         import_id = repo.add_import(
             conn,
@@ -99,7 +108,7 @@ def recording(
                 "at": iso(now()),
             },
         )
-        repo.start_capture(conn, import_id, lambda: line[0])
+        repo.start_capture(conn, import_id, lambda: current[0])
         try:
 
             def done(summary: Counts) -> None:

@@ -7,7 +7,8 @@ row, so the rules cannot drift between the command line and the roster files.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping
+from bisect import insort
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,14 @@ from beiwen.i18n import t
 from beiwen.parsing import FieldCheck, iso, now
 from beiwen.repository import units as repo
 from beiwen.services import refs
-from beiwen.services.importing import ImportSpec, ImportSummary, RowOutcome, run_import
+from beiwen.services.importing import (
+    ImportSpec,
+    ImportSummary,
+    RowOutcome,
+    memoised,
+    read_fields,
+    run_import,
+)
 from beiwen.vocab import ALIASES, MERCHANT_CATEGORIES, UNIT_KINDS, parse_choice
 
 IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -47,9 +55,10 @@ EXPORT_COLUMNS = (
 
 # How each field of a unit is read; imports call these for every cell, so they are plain
 # module-level functions rather than closures built per row.
-_FIELD_PARSERS: tuple[tuple[str, Callable[[str, Mapping[int, str]], Any]], ...] = (
+# A parser None keeps the text as it is (services.importing.read_fields).
+_FIELD_PARSERS: tuple[tuple[str, Callable[[str, Mapping[int, str]], Any] | None], ...] = (
     ("code", lambda v, _: parsing.parse_credit_code(v, "code")),
-    ("name", lambda v, _: v),
+    ("name", None),
     ("kind", lambda v, _: parse_choice(UNIT_KINDS, v, "kind", ALIASES["UNIT_KINDS"])),
     (
         "category",
@@ -58,8 +67,8 @@ _FIELD_PARSERS: tuple[tuple[str, Callable[[str, Mapping[int, str]], Any]], ...] 
         ),
     ),
     ("grid", lambda v, grids: refs.grid_number(v, grids)),
-    ("address", lambda v, _: v),
-    ("contact", lambda v, _: v),
+    ("address", None),
+    ("contact", None),
     ("phone", lambda v, _: parsing.parse_phone(v, "phone")),
     ("opened", lambda v, _: parsing.parse_date(v, "opened").isoformat()),
     ("council", lambda v, _: parsing.parse_yes_no(v, "council")),
@@ -71,14 +80,17 @@ def validate_unit(
     known_grids: Mapping[int, str],
     default_kind: str | None = None,
     partial: bool = False,
+    parsers: Sequence[tuple[str, Callable[[str, Mapping[int, str]], Any] | None]] = (
+        _FIELD_PARSERS
+    ),
 ) -> tuple[dict[str, Any], list[str]]:
     """Clean the given fields of one unit; return (clean, reasons). Empty text means 'none'.
 
     `partial` (edit) checks only the fields given; otherwise name and kind are required.
+    `parsers`: `_FIELD_PARSERS`, or an import's memoised copy of them.
     """
     check = FieldCheck(raw)
-    for field, parse in _FIELD_PARSERS:  # a fixed order, so reasons read in column order
-        check(field, parse, known_grids)
+    read_fields(check, parsers, known_grids)  # a fixed order: reasons in column order
     clean, reasons = check.clean, check.reasons
     if not partial:
         if clean.get("kind") is None:
@@ -169,46 +181,121 @@ def list_units(conn: sqlite3.Connection, **filters: Any) -> list[dict[str, Any]]
     return repo.list_units(conn, **filters)
 
 
+# The fields whose few distinct values a roster repeats on every row: parsed once per file.
+_MEMOISED_FIELDS = frozenset({"kind", "category", "grid", "opened", "council"})
+
+
 def import_spec(conn: sqlite3.Connection, default_kind: str | None) -> ImportSpec:
     known_grids = refs.known_grids(conn)
+    parsers = tuple(
+        (field, memoised(parse) if parse and field in _MEMOISED_FIELDS else parse)
+        for field, parse in _FIELD_PARSERS
+    )
+    present: list[tuple[str, Any]] = []  # the parsers of the file's columns, from its first row
 
     def validate(raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
-        clean, reasons = validate_unit(raw, known_grids, default_kind)
-        if not reasons and not clean.get("code"):
-            # Without a code the name is the key; a name two units share names neither.
-            named = repo.unit_matches(conn, None, clean["name"])
-            if len(named) > 1:
-                ids = ", ".join(str(unit_id) for unit_id, _, _ in named)
-                reasons.append(
-                    t("units.import_ambiguous", name=clean["name"], count=len(named), ids=ids)
-                )
-        return clean, reasons
+        # The name two stored units share is checked by the writer (UnitWriter.check).
+        if not present:
+            present.extend((field, parse) for field, parse in parsers if field in raw)
+        return validate_unit(raw, known_grids, default_kind, parsers=present)
 
     def key(clean: dict[str, Any]) -> tuple[str, str] | None:
         return ("code", clean["code"]) if clean.get("code") else ("name", clean["name"])
 
     stamp = iso(now())
 
+    def batch(conn: sqlite3.Connection, at: Callable[[int], None]) -> UnitWriter:
+        return UnitWriter(stamp, at)
+
     def write(conn: sqlite3.Connection, clean: dict[str, Any]) -> RowOutcome:
-        # One indexed lookup answers both questions: is the code known, and else the name?
-        matches = repo.unit_matches(conn, clean.get("code"), clean["name"])
-        by_code = [unit_id for unit_id, code, _ in matches if code and code == clean.get("code")]
-        existing_id = by_code[0] if by_code else None
+        """One row on its own (the pipeline uses `batch`)."""
+        writer = UnitWriter(stamp, lambda line: None)
+        writer.prepare(conn, [clean])
+        outcome = writer.add(conn, 0, clean)
+        writer.flush(conn)
+        return outcome
+
+    return ImportSpec(
+        columns=IMPORT_COLUMNS,
+        required=("name",),
+        validate=validate,
+        key=key,
+        write=write,
+        batch=batch,
+    )
+
+
+class UnitWriter:
+    """Writes imported units a batch at a time (services.importing.BatchWriter).
+
+    Each row is matched as if the rows before it were written: by its credit code, else
+    (when one unit has the name, and a code-less row or a code-less unit) by its name; the
+    batch's stored units come from one query, the units the file added or changed so far in
+    the batch are kept here. New units go in with one `executemany` (their ids given, as
+    SQLite would give them); a row that touches a unit still waiting to be written writes
+    the waiting rows first.
+    """
+
+    def __init__(self, stamp: str, at: Callable[[int], None]) -> None:
+        self.stamp, self.at = stamp, at
+        self.units: dict[int, dict[str, Any]] = {}  # id -> the unit as the rows before left it
+        self.by_code: dict[str, int] = {}
+        self.by_name: dict[str, list[int]] = {}  # ids by id
+        self.inserts: list[tuple[int, tuple[Any, ...]]] = []  # (line, values)
+        self.updates: list[tuple[int, int, dict[str, Any]]] = []  # (line, id, changes)
+        self.waiting: set[int] = set()
+        self.added: set[int] = set()  # ids this file inserted, in `units` by their keys only
+        self.next_id: int | None = None
+
+    def prepare(self, conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
+        self.units, self.by_code, self.by_name = {}, {}, {}
+        self.added.clear()
+        if not rows:
+            return
+        codes = sorted({row["code"] for row in rows if row.get("code")})
+        names = sorted({row["name"] for row in rows})
+        for unit in repo.units_matching(conn, codes, names):
+            self._index(unit)
+        if self.next_id is None:
+            self.next_id = repo.next_unit_id(conn)
+
+    def _index(self, unit: dict[str, Any]) -> None:
+        self.units[unit["id"]] = unit
+        if unit.get("code"):
+            self.by_code[unit["code"]] = unit["id"]
+        ids = self.by_name.setdefault(unit["name"], [])
+        insort(ids, unit["id"])
+
+    def check(self, clean: dict[str, Any]) -> list[str]:
+        if clean.get("code"):
+            return []
+        # Without a code the name is the key; a name two units share names neither.
+        named = self.by_name.get(clean["name"], [])
+        if len(named) > 1:
+            ids = ", ".join(map(str, named))
+            return [t("units.import_ambiguous", name=clean["name"], count=len(named), ids=ids)]
+        return []
+
+    def add(self, conn: sqlite3.Connection, line: int, clean: dict[str, Any]) -> RowOutcome:
+        code = clean.get("code")
+        existing_id = self.by_code.get(code) if code else None
         if existing_id is None:
             candidates = [
                 unit_id
-                for unit_id, code, name in matches
-                if name == clean["name"] and (not clean.get("code") or not code)
+                for unit_id in self.by_name.get(clean["name"], [])
+                if not code or not self.units[unit_id].get("code")
             ]
             existing_id = candidates[0] if len(candidates) == 1 else None
         if existing_id is None:
-            row = {**clean, "created_at": stamp, "updated_at": stamp}
-            if clean.get("council"):
-                row["council_since"] = stamp
-            repo.insert_unit(conn, row)
-            return "inserted"
-        existing = repo.get_unit(conn, existing_id)
-        assert existing is not None
+            return self._insert(line, clean)
+        if existing_id in self.waiting:
+            self.flush(conn)  # the row it changes is written first
+        if existing_id in self.added:  # known by its keys only: read back whole
+            unit = repo.get_unit(conn, existing_id)
+            assert unit is not None
+            self.units[existing_id] = unit
+            self.added.discard(existing_id)
+        existing = self.units[existing_id]
         # A blank code cell means "not known to this roster", never "erase the stored code".
         changes = {
             k: v
@@ -218,13 +305,59 @@ def import_spec(conn: sqlite3.Connection, default_kind: str | None) -> ImportSpe
         if not changes:
             return "unchanged"
         if changes.get("council") and not existing["council"]:
-            changes["council_since"] = stamp
-        repo.update_unit(conn, existing_id, {**changes, "updated_at": stamp})
+            changes["council_since"] = self.stamp
+        changes["updated_at"] = self.stamp
+        self.updates.append((line, existing_id, changes))
+        self.waiting.add(existing_id)
+        if "name" in changes:
+            self.by_name[existing["name"]].remove(existing_id)
+            insort(self.by_name.setdefault(changes["name"], []), existing_id)
+        if changes.get("code"):
+            self.by_code[changes["code"]] = existing_id
+        existing.update(changes)
         return "updated"
 
-    return ImportSpec(
-        columns=IMPORT_COLUMNS, required=("name",), validate=validate, key=key, write=write
-    )
+    def _insert(self, line: int, clean: dict[str, Any]) -> RowOutcome:
+        assert self.next_id is not None
+        unit_id, self.next_id = self.next_id, self.next_id + 1
+        get = clean.get
+        council = get("council") or 0
+        values = (
+            unit_id,
+            get("code"),
+            clean["name"],
+            get("kind"),
+            get("category"),
+            get("grid"),
+            get("address"),
+            get("contact"),
+            get("phone"),
+            get("opened"),
+            council,
+            self.stamp if council else None,
+            self.stamp,
+            self.stamp,
+        )
+        self.inserts.append((line, values))
+        self.waiting.add(unit_id)
+        self.added.add(unit_id)
+        self._index({"id": unit_id, "code": get("code"), "name": clean["name"]})
+        return "inserted"
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        at = self.at
+
+        def values() -> Iterator[tuple[Any, ...]]:
+            for line, row in self.inserts:
+                at(line)  # read by the import history's triggers as the row is written
+                yield row
+
+        repo.insert_units(conn, values())
+        for line, unit_id, changes in self.updates:
+            at(line)
+            repo.update_unit(conn, unit_id, changes)
+        self.inserts, self.updates = [], []
+        self.waiting.clear()
 
 
 def import_units(
