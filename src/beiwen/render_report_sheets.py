@@ -152,9 +152,6 @@ def report_tables(report: dict[str, Any]) -> Iterator[ReportTable]:
     from beiwen.render_report_lists import lists_tables  # 三张清单
 
     yield from (ReportTable(*table) for table in lists_tables(report, int))
-    from beiwen.render_meetings import report_tables as meeting_tables  # 联席会
-
-    yield from (ReportTable(*table) for table in meeting_tables(report, _rate, int))
     months = report["rotation"]["months"]
     yield ReportTable(
         t("report.rotation"),

@@ -352,12 +352,6 @@ def blocks(report: dict[str, Any], letterhead: Letterhead) -> Iterator[tuple[str
     for lists_table in lists_tables(report):
         yield "heading", lists_table[0]
         yield "table", Section(*lists_table)
-    from beiwen.render_meetings import report_tables as meeting_tables  # 联席会
-
-    for number, table in enumerate(meeting_tables(report, fraction)):
-        if number == 0:
-            yield "heading", table[0]
-        yield "table", Section(*table)
     courses = report["courses"]
     yield "heading", t("report.courses")
     yield (

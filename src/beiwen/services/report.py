@@ -264,7 +264,6 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
 
     report["party"] = party_section(conn, period)
     report["duty"] = report_sections.duty_section(conn, period, cutoff)
-    report["meetings"] = report_meetings.meetings_section(conn, period)  # 联席会
     from beiwen.services.report_lists import lists_section  # 三张清单: report_lists.py
 
     report["lists"] = lists_section(conn, period)
