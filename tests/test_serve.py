@@ -296,6 +296,9 @@ def test_the_configuration_describes_every_table_and_view(demo: Cli) -> None:
     assert "个人信息" in tables["people"]["columns"]["phone"]
     assert {("people", "phone"), ("people", "id_number"), ("issues", "phone")} <= config.private
     assert tables["v_issues_zh"]["fts_table"] == "search_index"
+    described = {name: tables[name]["columns"] for name in tables if name.endswith("_zh")}
+    assert all(len(columns) >= 5 for columns in described.values()), described
+    assert "回访结果" in tables["v_issues_zh"]["columns"]["满意度"]
     assert not build_config(open_db(demo.db), "demo", show_pii=True).private
 
 

@@ -52,8 +52,72 @@ def label(vocabulary: str, column: str) -> str:
     )
 
 
+# Each view column's description, written into the view's SQL as its `-- comment` (SQLite
+# keeps it, so Datasette and the sqlite3 shell's `.schema` show it).
+COLUMN_NOTES: dict[str, str] = {
+    "工单号": "工单编号，不会重复使用",
+    "标题": "简短标题",
+    "类别": "类别（中文名称）",
+    "来源": "问题来源：巡查、热线、来访、315 维权站等",
+    "网格": "所在网格",
+    "涉及单位": "涉及的单位或商户",
+    "状态": "当前状态：待派单、已吹哨、办理中、已解决、已回访、已撤销",
+    "上报时间": "上报时间（北京时间）",
+    "上报月份": "上报月份，YYYY-MM",
+    "办结时限": "应办结的时间",
+    "解决时间": "最近一次解决的时间（重新办理后为空）",
+    "回访时间": "回访完成的时间",
+    "满意度": "回访结果：满意、基本满意、不满意",
+    "标记": "作废或重复工单（不计入统计）；空表示正常",
+    "详情": "问题详情",
+    "检索号": "全文检索索引中的文档号（search_index 的 rowid），供搜索框使用",
+    "单位编号": "单位编号（units 表的 id）",
+    "名称": "单位名称",
+    "地址": "经营或办公地址",
+    "统一社会信用代码": "统一社会信用代码（18 位）",
+    "联席会成员": "是否为共建联席会成员单位",
+    "开业日期": "开业或成立日期",
+    "在册": "在册或已注销",
+    "记录号": "办理记录编号",
+    "工单标题": "所属工单的标题",
+    "时间": "发生时间",
+    "环节": "办理环节：上报、吹哨派单、部门报到、转单、协商解决、回访等",
+    "单位": "相关单位",
+    "原单位": "转单前的承办单位",
+    "人员": "相关人员（指派）",
+    "说明": "办理说明",
+    "人员编号": "人员编号（people 表的 id）",
+    "姓名": "人员姓名",
+    "角色": "在任角色：网格员、网格长、志愿者、在职党员等",
+    "专业技能": "专业技能，多项用“、”分隔",
+    "流动党员": "是否为流动党员",
+    "活动编号": "活动编号（activities 表的 id）",
+    "日期": "举办日期",
+    "月份": "举办月份，YYYY-MM",
+    "牵头单位": "牵头举办的单位",
+    "服务企业数": "服务的企业数",
+    "解决问题企业数": "解决问题的企业数",
+    "参与人数": "参与活动的人数",
+    "成效": "活动成效",
+}
+
+
+def _noted(statement: str) -> str:
+    """`statement` with each column's description as the comment of the line naming it."""
+    lines = []
+    for line in statement.splitlines():
+        name = line.strip().rstrip(",").rsplit(" AS ", 1)[-1] if " AS " in line else ""
+        note = COLUMN_NOTES.get(name)
+        lines.append(f"{line}  -- {note}" if note else line)
+    return "\n".join(lines)
+
+
 def view_statements() -> list[str]:
     """The Chinese views: labels for keys, names for ids, no phone or ID number."""
+    return [_noted(statement) for statement in _views()]
+
+
+def _views() -> list[str]:
     return [
         f"""
         CREATE VIEW v_issues_zh AS
