@@ -101,3 +101,36 @@ def test_issue_add_imports_no_heavy_module(ready: Cli, db_path: Path) -> None:
     )
     assert heavy_among(modules) == []
     assert "beiwen.commands.issues" in modules
+
+
+def orders_file(ready: Cli) -> None:
+    """One work order whistled and resolved: `issue show` and `report` have data to read."""
+    ready.ok("units", "add", "北碚区城市管理局", "--kind", "agency")
+    ready.ok("issue", "add", "占道经营", "--category", "vendor", "--grid", "3")
+    ready.ok("issue", "dispatch", "1", "--unit", "北碚区城市管理局")
+    ready.ok("issue", "accept", "1", "--unit", "北碚区城市管理局")
+    ready.ok("issue", "resolve", "1", "--note", "已劝离")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("issue", "add", "井盖松动", "--category", "safety", "--grid", "2"),
+        ("issue", "show", "1", "--format", "json"),
+        ("report", "--year", "2024", "--format", "json"),
+        ("issue", "list", "--format", "json"),
+    ],
+    ids=["issue-add", "issue-show", "report-json", "issue-list-json"],
+)
+def test_a_migrated_file_is_opened_without_the_migration_machinery(
+    ready: Cli, db_path: Path, args: tuple[str, ...]
+) -> None:
+    """Issue 20: on a file with nothing to migrate, the daily commands import neither the
+    migrations' resource reader (importlib.resources) nor sqlite_utils, nor any heavy
+    module, nor the renderers of tables when they print JSON."""
+    orders_file(ready)
+    modules = imported_modules("--db", str(db_path), *args)
+    assert heavy_among(modules) == []
+    assert "importlib.resources" not in modules
+    if "json" in args:
+        assert "rich" not in {name.split(".")[0] for name in modules}

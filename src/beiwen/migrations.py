@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from importlib.resources import files
 from typing import Any
 
 from beiwen.migrations_meetings import m010_meetings
+from beiwen.migrations_speed import m014_issue_speed
 
 MIGRATION_SET = "beiwen"
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -20,6 +20,8 @@ MIGRATIONS_TABLE = "_sqlite_migrations"
 
 def schema_statements() -> list[str]:
     """The packaged schema.sql split into statements (triggers keep their inner semicolons)."""
+    from importlib.resources import files  # only when migrating: start-up stays light
+
     text = files("beiwen").joinpath("schema.sql").read_text(encoding="utf-8")
     statements: list[str] = []
     pending = ""
@@ -431,6 +433,7 @@ STEPS: list[Callable[[Any], None]] = [
     m011_party,
     m013_search,
     m010_meetings,
+    m014_issue_speed,
 ]
 
 

@@ -345,24 +345,28 @@ def issue_list(
 ) -> None:
     """List work orders, oldest report first (cancelled ones only with --all)."""
     from beiwen.io.export import needs_output, write_issue_list
-    from beiwen.privacy import private_rows
-    from beiwen.render import check_format, emit
+    from beiwen.privacy import private_row, private_rows
+    from beiwen.render import check_format, emit, write_json_rows
     from beiwen.render_issues import list_columns
-    from beiwen.services.issues import list_issues
+    from beiwen.services.issues import list_issues, stream_issues
 
     fmt = check_format(fmt, LIST_FORMATS)
     needs_output(fmt, output)
-    found = list_issues(
-        connect(ctx),
-        status=status,
-        category=category,
-        grid=grid,
-        unit=unit,
-        month=month,
-        overdue=overdue,
-        search=search,
-        include_cancelled=all_,
-    )
+    filters: dict[str, Any] = {
+        "status": status,
+        "category": category,
+        "grid": grid,
+        "unit": unit,
+        "month": month,
+        "overdue": overdue,
+        "search": search,
+        "include_cancelled": all_,
+    }
+    if fmt == "json" and output is None:  # written as SQLite reads it: memory stays flat
+        streamed = stream_issues(connect(ctx), **filters)
+        write_json_rows(private_row("reporter", row, fmt, show_pii) for row in streamed)
+        return
+    found = list_issues(connect(ctx), **filters)
     rows = private_rows("reporter", found, fmt, show_pii)
     if fmt in ("table", "json") and output is None:
         emit(rows, fmt, list_columns())

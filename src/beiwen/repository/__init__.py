@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 Row = dict[str, Any]
@@ -20,6 +20,16 @@ def rows(
     cursor = conn.execute(sql, params)
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, values, strict=True)) for values in cursor]
+
+
+def iter_rows(
+    conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+) -> Iterator[Row]:
+    """`rows` one at a time, as the cursor reads them: a long list is written while SQLite
+    reads it, and memory stays flat (the query runs now, its errors raise here)."""
+    cursor = conn.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return (dict(zip(names, values, strict=True)) for values in cursor)
 
 
 def one(

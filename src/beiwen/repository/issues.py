@@ -7,11 +7,14 @@ the current state and the key times so that lists and reports never replay event
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from typing import Any
 
 from beiwen.repository import (
     Row,
     conditions,
     insert,
+    iter_rows,
     one,
     rows,
     scalar,
@@ -32,20 +35,48 @@ _DEPARTMENTS = """
 """
 _SELECT = f"""
     SELECT i.*, u.name AS unit_name, u.address AS unit_address, g.name AS grid_name,
-           {_DEPARTMENTS},
-           (SELECT max(e.at) FROM issue_events e WHERE e.issue_id = i.id) AS last_event_at
+           {_DEPARTMENTS}
     FROM issues i
     LEFT JOIN units u ON u.id = i.unit_id
     LEFT JOIN grids g ON g.number = i.grid
 """
 
 
+# The hours the report reads (m014_issue_speed), set on the row whenever a time they come
+# from is written: the arithmetic of repository.report.facts_as_of, done once per write.
+_FIRST_RESPONSE = """CASE
+        WHEN first_dispatched_at IS NULL THEN first_accepted_at
+        WHEN first_accepted_at IS NULL THEN first_dispatched_at
+        ELSE min(first_dispatched_at, first_accepted_at) END"""
+_SET_HOURS = f"""
+    response_hours = round((julianday({_FIRST_RESPONSE}) - julianday(reported_at)) * 24, 2),
+    resolution_hours =
+        round((julianday(coalesce(resolved_at, closed_at)) - julianday(reported_at)) * 24, 2)
+"""
+_HOURS_FROM = frozenset(
+    {"reported_at", "first_dispatched_at", "first_accepted_at", "resolved_at", "closed_at"}
+)
+
+
 def insert_issue(conn: sqlite3.Connection, issue: Row) -> int:
-    return insert(conn, "issues", issue)
+    issue_id = insert(conn, "issues", issue)
+    conn.execute(f"UPDATE issues SET {_SET_HOURS} WHERE id = ?", (issue_id,))
+    return issue_id
 
 
 def update_issue(conn: sqlite3.Connection, issue_id: int, changes: Row) -> None:
     update(conn, "issues", issue_id, changes)
+    if not _HOURS_FROM.isdisjoint(changes):
+        conn.execute(f"UPDATE issues SET {_SET_HOURS} WHERE id = ?", (issue_id,))
+
+
+def backfill_speed(conn: Any) -> None:
+    """m014_issue_speed's columns for every order (rows written without them): the last
+    event time from the event log, the hours from the row's times."""
+    conn.execute(
+        "UPDATE issues SET last_event_at = "
+        f"(SELECT max(e.at) FROM issue_events e WHERE e.issue_id = issues.id), {_SET_HOURS}"
+    )
 
 
 def get_issue(conn: sqlite3.Connection, issue_id: int) -> Row | None:
@@ -62,7 +93,15 @@ def same_issue(conn: sqlite3.Connection, title: str, reported_at: str) -> Row | 
 
 
 def insert_event(conn: sqlite3.Connection, event: Row) -> int:
-    return insert(conn, "issue_events", event)
+    """One event of the log; the order's `last_event_at` (what `issue list` shows) moves
+    forward to it (an event entered with an earlier time leaves it)."""
+    event_id = insert(conn, "issue_events", event)
+    conn.execute(
+        "UPDATE issues SET last_event_at = :at WHERE id = :issue "
+        "AND (last_event_at IS NULL OR last_event_at < :at)",
+        {"at": event["at"], "issue": event["issue_id"]},
+    )
+    return event_id
 
 
 def is_assigned(conn: sqlite3.Connection, issue_id: int, person_id: int) -> bool:
@@ -206,8 +245,9 @@ def list_issues(
     overdue_at: str | None = None,
     search: str | None = None,
     include_cancelled: bool = True,
-) -> list[Row]:
-    """Work orders matching every filter given, oldest report first.
+) -> Iterator[Row]:
+    """Work orders matching every filter given, oldest report first, one at a time from the
+    cursor (`iter_rows`).
 
     `start`/`end` bound reported_at (end exclusive); `overdue_at` keeps the orders still
     to be handled whose due time is before that moment. Without `include_cancelled` the
@@ -246,7 +286,7 @@ def list_issues(
     if not include_cancelled:
         where.append("i.voided_at IS NULL")
     clause = where_clause(where)
-    return rows(conn, f"{_SELECT} {clause} ORDER BY i.reported_at, i.id", params)
+    return iter_rows(conn, f"{_SELECT} {clause} ORDER BY i.reported_at, i.id", params)
 
 
 def export_notes(conn: sqlite3.Connection, issue_ids: list[int]) -> dict[int, dict[str, str]]:

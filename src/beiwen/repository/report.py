@@ -39,17 +39,28 @@ def facts_as_of(where: str, moment: str = ":end") -> str:
     last_step = f"""(SELECT e.id FROM issue_events e
         WHERE e.issue_id = i.id AND e.at < {moment} AND e.action IN {STEPS}
         ORDER BY e.at DESC, e.id DESC LIMIT 1)"""
+    # The hours are the row's (m014_issue_speed: stored with the times they come from)
+    # whenever the moment saw the same response or resolution; worked out here otherwise
+    # (an order resolved again after `moment`).
     return f"""
-    SELECT f.*,
-        round((julianday(f.first_response_at) - julianday(f.reported_at)) * 24, 2)
+    SELECT f.id, f.title, f.category, f.source, f.grid, f.unit_id, f.status, f.reported_at,
+        f.reported_month, f.due_at, f.state, f.handled_at, f.closed_at, f.satisfaction,
+        f.cancelled_at, f.first_response_at,
+        CASE WHEN f.first_response_at IS NOT NULL THEN coalesce(f.stored_response_hours,
+            round((julianday(f.first_response_at) - julianday(f.reported_at)) * 24, 2)) END
             AS response_hours,
-        round((julianday(f.handled_at) - julianday(f.reported_at)) * 24, 2)
+        CASE WHEN f.handled_at = f.stored_handled_at AND f.stored_resolution_hours IS NOT NULL
+            THEN f.stored_resolution_hours
+            ELSE round((julianday(f.handled_at) - julianday(f.reported_at)) * 24, 2) END
             AS resolution_hours,
         CASE WHEN f.handled_at IS NOT NULL AND f.due_at IS NOT NULL
             THEN f.handled_at <= f.due_at END AS on_time
     FROM (
         SELECT i.id, i.title, i.category, i.source, i.grid, i.unit_id, i.status,
             i.reported_at, substr(i.reported_at, 1, 7) AS reported_month, i.due_at,
+            i.response_hours AS stored_response_hours,
+            i.resolution_hours AS stored_resolution_hours,
+            coalesce(i.resolved_at, i.closed_at) AS stored_handled_at,
             CASE WHEN s.action IN ('resolve', 'close') THEN 'handled'
                 WHEN s.action IN ('cancel', 'duplicate') THEN 'cancelled'
                 ELSE 'open' END AS state,
@@ -83,21 +94,22 @@ def _touched_since(moment: str) -> str:
 _PERIOD = "i.reported_at >= :start AND i.reported_at < :end"
 
 
-def issue_totals(conn: sqlite3.Connection, start: str, end: str) -> Row:
-    found = one(
+def issue_groups(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
+    """The period's collected orders counted per (category, grid), in one pass over the
+    month: the totals and both breakdowns are sums of these rows."""
+    return rows(
         conn,
         f"""
-        SELECT count(*) AS collected,
+        SELECT category, grid, count(*) AS collected,
                coalesce(sum(handled_at IS NOT NULL), 0) AS handled,
                coalesce(sum(handled_at IS NOT NULL AND on_time), 0) AS handled_on_time,
                coalesce(sum(satisfaction IS NOT NULL), 0) AS followed_up,
                coalesce(sum(satisfaction IN ('satisfied', 'basic')), 0) AS satisfied
         FROM ({facts_as_of(_PERIOD)}) WHERE {_COLLECTED}
+        GROUP BY category, grid
         """,
         {"start": start, "end": end},
     )
-    assert found is not None
-    return found
 
 
 # Due in the period or before it, not handled before it began, not cancelled at its end.
@@ -121,21 +133,6 @@ def due_totals(conn: sqlite3.Connection, start: str, end: str, due_before: str) 
     )
     assert found is not None
     return found
-
-
-def issue_breakdown(conn: sqlite3.Connection, start: str, end: str, column: str) -> list[Row]:
-    """Collected and handled per category or per grid."""
-    assert column in ("category", "grid")
-    return rows(
-        conn,
-        f"""
-        SELECT {column} AS key, count(*) AS collected,
-               coalesce(sum(handled_at IS NOT NULL), 0) AS handled
-        FROM ({facts_as_of(_PERIOD)}) WHERE {_COLLECTED}
-        GROUP BY {column} ORDER BY {column}
-        """,
-        {"start": start, "end": end},
-    )
 
 
 def grid_numbers(conn: sqlite3.Connection) -> list[int]:

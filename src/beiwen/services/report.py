@@ -168,7 +168,8 @@ def _median(values: Iterable[float | None]) -> float | None:
 
 def issue_section(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
     start, end = period.start_at, period.end_at
-    totals = repo.issue_totals(conn, start, end)
+    groups = repo.issue_groups(conn, start, end)  # one pass: totals, categories, grids
+    totals = {key: sum(row[key] for row in groups) for key in _COUNTS}
     cutoff = _due_cutoff(period)
     backlog = repo.open_at(conn, end, cutoff)
     due = repo.due_totals(conn, start, end, cutoff)
@@ -184,11 +185,8 @@ def issue_section(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
         "median_response_hours": _median(h[0] for h in durations),
         "median_resolution_hours": _median(h[1] for h in durations),
         "satisfaction_rate": rate(totals["satisfied"], totals["followed_up"]),
-        "by_category": {
-            row["key"]: {"collected": row["collected"], "handled": row["handled"]}
-            for row in repo.issue_breakdown(conn, start, end, "category")
-        },
-        "by_grid": _by_grid(conn, start, end),
+        "by_category": _summed(groups, "category"),
+        "by_grid": _by_grid(conn, groups),
         # The numerator and denominator behind each rate, so every figure can be defended.
         "fractions": {
             "handling_rate": [totals["handled"], totals["collected"]],
@@ -200,12 +198,25 @@ def issue_section(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
     return section
 
 
-def _by_grid(conn: sqlite3.Connection, start: str, end: str) -> dict[str, dict[str, int]]:
+_COUNTS = ("collected", "handled", "handled_on_time", "followed_up", "satisfied")
+
+
+def _summed(groups: list[dict[str, Any]], column: str) -> dict[Any, dict[str, int]]:
+    """Collected and handled per `column` (category or grid) of `issue_groups`' rows, in the
+    column's order (no grid first, as SQL sorts NULL)."""
+    summed: dict[Any, dict[str, int]] = {}
+    for row in sorted(groups, key=lambda row: (row[column] is not None, row[column] or 0)):
+        found = summed.setdefault(row[column], {"collected": 0, "handled": 0})
+        found["collected"] += row["collected"]
+        found["handled"] += row["handled"]
+    return summed
+
+
+def _by_grid(conn: sqlite3.Connection, groups: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
     """Every grid, with zeros where nothing was collected, then orders with no grid."""
     by_grid = {str(n): {"collected": 0, "handled": 0} for n in repo.grid_numbers(conn)}
-    for row in repo.issue_breakdown(conn, start, end, "grid"):
-        key = "none" if row["key"] is None else str(row["key"])
-        by_grid[key] = {"collected": row["collected"], "handled": row["handled"]}
+    for grid, counts in _summed(groups, "grid").items():
+        by_grid["none" if grid is None else str(grid)] = counts
     return by_grid
 
 

@@ -44,7 +44,13 @@ from beiwen.services.issues.moves import (
     transfer_issue,
     validate_issue,
 )
-from beiwen.services.issues.queries import deadlines, issue_details, list_issues, month_bounds
+from beiwen.services.issues.queries import (
+    deadlines,
+    issue_details,
+    list_issues,
+    month_bounds,
+    stream_issues,
+)
 from beiwen.services.issues.workflow import (
     ACTIONS,
     ACTIVE,
@@ -98,6 +104,7 @@ __all__ = [
     "resolve_issue",
     "set_deadline",
     "state_from_departments",
+    "stream_issues",
     "transfer_issue",
     "unvoid_issue",
     "validate_history",

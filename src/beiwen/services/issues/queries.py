@@ -6,6 +6,7 @@ Nothing here writes.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -15,12 +16,17 @@ from beiwen.services import refs
 from beiwen.services.issues.workflow import HANDLED, is_overdue
 from beiwen.vocab import ALIASES, ISSUE_CATEGORIES, ISSUE_STATUSES, parse_choice
 
+# Kept on the row for the report (m014_issue_speed); `issue show` works out its own.
+_REPORT_HOURS = ("response_hours", "resolution_hours")
+
 
 def _with_flags(issue: dict[str, Any], moment: str) -> dict[str, Any]:
     """The row with `handled`, `overdue` and `mark`: `voided` or `duplicate` for an order
     that left the counts (vocab.ISSUE_MARKS), else None."""
     voided = bool(issue["voided_at"])
     mark = "voided" if voided else ("duplicate" if issue["duplicate_of"] is not None else None)
+    for key in _REPORT_HOURS:
+        issue.pop(key, None)
     return {
         **issue,
         "handled": issue["status"] in HANDLED and mark is None,
@@ -48,6 +54,35 @@ def list_issues(
 ) -> list[dict[str, Any]]:
     """Work orders for `issue list`; cancelled ones only with `include_cancelled` (--all)
     or when asked for by --status, voided ones only with `include_cancelled`."""
+    return list(
+        stream_issues(
+            conn,
+            status=status,
+            category=category,
+            grid=grid,
+            unit=unit,
+            month=month,
+            overdue=overdue,
+            search=search,
+            include_cancelled=include_cancelled,
+        )
+    )
+
+
+def stream_issues(
+    conn: sqlite3.Connection,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    grid: str | None = None,
+    unit: str | None = None,
+    month: str | None = None,
+    overdue: bool = False,
+    search: str | None = None,
+    include_cancelled: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """`list_issues` one row at a time, as SQLite reads them (the filters are checked now,
+    before the first row): `issue list --format json` writes while it reads."""
     filters: dict[str, Any] = {"include_cancelled": include_cancelled}
     if status:
         filters["status"] = parse_choice(
@@ -68,7 +103,7 @@ def list_issues(
         filters["overdue_at"] = moment
     if search is not None and search.strip():
         filters["search"] = search.strip()
-    return [_with_flags(issue, moment) for issue in repo.list_issues(conn, **filters)]
+    return (_with_flags(issue, moment) for issue in repo.list_issues(conn, **filters))
 
 
 def issue_details(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
