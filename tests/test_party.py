@@ -195,6 +195,10 @@ def test_phones_and_id_numbers_are_masked_unless_show_pii(ready: Cli) -> None:
         assert "13900001111" not in out and GOOD_ID not in out
     shown = ready.ok("party", "show", "周伟").stdout
     assert "139****1111" in shown and GOOD_ID not in shown
+    record = ready.ok("party", "show", "周伟", "--format", "json").stdout
+    assert "13900001111" not in record and GOOD_ID not in record  # its history too
+    whole = ready.ok("party", "show", "周伟", "--format", "json", "--show-pii").stdout
+    assert json.loads(whole)["history"][0]["id_number"] == GOOD_ID
     assert "13900001111" in ready.ok("party", "list", "--format", "csv", "--show-pii").stdout
     # A message never shows them whole, whatever the options.
     again = ready.fails("party", "add", "周伟", "--branch", "2", "--phone", "13900001111")

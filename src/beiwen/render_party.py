@@ -124,9 +124,12 @@ BRANCH_COLUMNS = [
 
 def private_member(member: dict[str, Any], fmt: str, show_pii: bool) -> dict[str, Any]:
     """A member as `fmt` may show them (beiwen.privacy: a member is a person)."""
-    from beiwen.privacy import private_row
+    from beiwen.privacy import private_row, private_rows
 
-    return private_row("member", member, fmt, show_pii)
+    shown = private_row("member", member, fmt, show_pii)
+    if "history" in shown:  # every spell names the person too: the same policy
+        shown = {**shown, "history": private_rows("member", shown["history"], fmt, show_pii)}
+    return shown
 
 
 def emit_members(members: list[dict[str, Any]], fmt: str, show_pii: bool) -> None:
