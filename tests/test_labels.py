@@ -25,6 +25,7 @@ ZH_METRICS = (
     "首次响应时长中位数（小时）、办结时长中位数（小时）"
     "、召开联席会、议定事项、议定事项已办结"
     "、收集需求、转办需求、已反馈需求、对接项目需求、完成项目、项目帮扶企业、期末超期项目"
+    "、志愿服务时长、服务人数"
 )
 EN_METRICS = (
     "collected, handled, open, overdue, handling_rate, on_time_rate, handled_on_time_rate, "
@@ -33,6 +34,7 @@ EN_METRICS = (
     ", held, decisions, decisions_done"
     ", needs_collected, needs_transferred, needs_replied, needs_matched, projects_done, "
     "enterprises_helped, projects_overdue"
+    ", service_hours, service_people"
 )
 
 
@@ -248,13 +250,15 @@ def test_demo_summary_in_chinese(tmp_path: Path) -> None:
     zh = Cli(tmp_path / "zh.db").ok("init", "--demo", lang="zh").stderr.splitlines()
     assert zh[0] == (
         "演示数据已载入：网格 6，联席会成员单位 18，商户 1420，轮值月份 24，工单 77，"
-        "人员 55，课程 6，课堂 145，活动 33，需求 11，资源 9，项目 3，党员 18，联席会 12"
+        "人员 55，课程 6，课堂 145，活动 33，需求 11，资源 9，项目 3，党员 18，联席会 12，"
+        "志愿服务记录 331"
     )
     en = Cli(tmp_path / "en.db").ok("init", "--demo").stderr.splitlines()
     assert en[0] == (
         "demo data loaded: grids 6, council units 18, merchants 1420, rotation months 24, "
         "work orders 77, people 55, courses 6, course classes 145, activities 33, "
-        "needs 11, resources 9, projects 3, party members 18, joint meetings 12"
+        "needs 11, resources 9, projects 3, party members 18, joint meetings 12, "
+        "service records 331"
     )
 
 

@@ -44,6 +44,7 @@ MAPS = {
     ("issues", "by_source"),
     ("courses", "by_course"),
     ("activities", "by_kind"),
+    ("service", "hours_by_grid"),
 }
 OPTIONAL = {"monthly", "previous", "year_ago"}
 

@@ -32,6 +32,7 @@ from beiwen.commands import (
     rollup,
     rotation,
     serve,
+    service,
     settings,
     units,
 )
@@ -208,6 +209,7 @@ GROUPS: list[tuple[typer.Typer, str, bool]] = [
     (imports.app, "imports", False),
     (database.app, "db", False),
     (settings.app, "settings", False),
+    (service.app, "service", False),
 ]
 # ... and of the commands that sit at the root.
 ROOT_COMMANDS: list[tuple[str, Callable[[typer.Typer], None]]] = [
@@ -233,6 +235,7 @@ PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("help.panel.database", ("init", "db", "doctor")),
     ("help.panel.imports", ("imports",)),
     ("help.panel.settings", ("settings",)),
+    ("help.panel.service", ("service",)),
 ]
 
 

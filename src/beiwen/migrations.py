@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from beiwen.migrations_meetings import m010_meetings
+from beiwen.migrations_service import m012_service
 from beiwen.migrations_speed import m014_issue_speed
 
 MIGRATION_SET = "beiwen"
@@ -434,6 +435,7 @@ STEPS: list[Callable[[Any], None]] = [
     m013_search,
     m010_meetings,
     m014_issue_speed,
+    m012_service,
 ]
 
 

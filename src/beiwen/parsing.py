@@ -32,6 +32,8 @@ NUMBER_RANGES: dict[str, tuple[int, int]] = {
     "capacity": (1, 100_000),  # seats of a course
     "days": (1, 365),  # the deadline of a work-order category
     "hours": (1, 720),  # a department's time to report in on a whistled order (30 days)
+    "service_hours": (0, 24),  # hours served by one person on a day: parse_decimal, > 0
+    "points_per_hour": (0, 100),  # service points an hour earns: parse_decimal, > 0
 }
 # Dates, months and years: the first and last day any of them may fall on.
 FIRST_DAY = date(1900, 1, 1)
@@ -294,6 +296,16 @@ def parse_count(
     if number < low:
         raise InvalidInputError(t("parse.integer", field=field, value=_shown(value), minimum=low))
     return number
+
+
+def parse_decimal(value: str, field: str, *, kind: str) -> float:
+    """`1.5`, `０.５`, `2小时`: above the first and at most the last of NUMBER_RANGES[kind],
+    two decimals at most (sums of stored values stay exact to the cent)."""
+    lo, hi = NUMBER_RANGES[kind]
+    text = ascii_digits(value.strip(), field).removesuffix("小时").strip()
+    if re.fullmatch(r"\d{1,9}(?:\.\d{1,2})?", text, re.ASCII) and lo < float(text) <= hi:
+        return round(float(text), 2)
+    raise InvalidInputError(t("parse.decimal", field=field, value=_shown(value), lo=lo, hi=hi))
 
 
 # GB 32100-2015: 31 characters (no I, O, Z, S, V), weights 3^i mod 31, check = 31 - sum mod 31.

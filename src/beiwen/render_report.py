@@ -21,6 +21,7 @@ from rich.text import Text
 from beiwen import vocab
 from beiwen.i18n import label, t
 from beiwen.render import Column, neutralise, printable
+from beiwen.render_service import service_tables
 
 H_METRIC = ("Figure", "指标")
 H_VALUE = ("Value", "数值")
@@ -220,6 +221,7 @@ def sections(report: dict[str, Any]) -> Iterator[Section]:
         ],
         [label(H_TOTAL), str(courses["classes"]), str(courses["attendance"])],
     )
+    yield from (Section(*table) for table in service_tables(report))  # 志愿服务
     activities = report["activities"]
     kinds = getattr(vocab, "ACTIVITY_KINDS", {})
     fields = ("count", "enterprises_served", "enterprises_helped", "participants")

@@ -135,6 +135,9 @@ def report_tables(report: dict[str, Any]) -> Iterator[ReportTable]:
         [[name, v["classes"], v["attendance"]] for name, v in courses["by_course"].items()],
         [label(H_TOTAL), courses["classes"], courses["attendance"]],
     )
+    from beiwen.render_service import service_tables  # 志愿服务: render_service.py
+
+    yield from (ReportTable(*table) for table in service_tables(report, numbers=True))
     by_kind = report["activities"]["by_kind"]
     fields = ("count", "enterprises_served", "enterprises_helped", "participants")
     yield ReportTable(

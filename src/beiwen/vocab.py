@@ -413,6 +413,14 @@ ALIASES["REPORT_METRICS"] = {
     "resolution_hours": "median_resolution_hours",
 }
 
+# The report's `service` figures `--explain` takes (services/report_service.py), and aliases.
+SERVICE_METRICS: Vocabulary = {
+    "service_hours": ("Service hours", "志愿服务时长"),
+    "service_people": ("People who served", "服务人数"),
+}
+ALIASES["SERVICE_METRICS"] = {"服务时长": "service_hours", "志愿服务": "service_hours"}
+ALIASES["SERVICE_METRICS"] |= {"hours": "service_hours", "people": "service_people"}
+
 # Every table of data/schema.sql, as `db check`, `db restore` and doctor name it: in English by
 # its own name (what sqlite3 shows), in Chinese by what it holds. Internal tables (`_…`) are
 # not listed: they are never shown.
@@ -445,6 +453,7 @@ TABLES: Vocabulary = {
     "party_meetings": ("party_meetings", "党组织生活"),
     "party_attendance": ("party_attendance", "党组织生活出席"),
     "settings": ("settings", "设置"),
+    "service_records": ("service_records", "志愿服务记录"),
     "needs": ("needs", "需求清单"),
     "need_events": ("need_events", "需求办理记录"),
     "resources": ("resources", "资源清单"),
@@ -479,4 +488,5 @@ DEMO_PARTS: Vocabulary = {
     "projects": ("projects", "项目"),
     "activities": ("activities", "活动"),
     "joint_meetings": ("joint meetings", "联席会"),
+    "service_records": ("service records", "志愿服务记录"),
 }

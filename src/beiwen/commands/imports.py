@@ -24,6 +24,8 @@ KINDS = {
     "classes": ("classes", "课堂"),
     "rosters": ("class roster", "课堂名单"),
     "activities": ("activities", "活动"),
+    "service_records": ("service records", "服务记录"),
+    "sheets": ("sign-in sheets", "签到表"),
     "needs": ("needs", "需求清单"),
     "resources": ("resources", "资源清单"),
 }

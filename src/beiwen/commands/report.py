@@ -109,6 +109,14 @@ def _explain(conn: Any, period: Any, metric: str, fmt: str, output: Path | None)
 
         emit_lists(explain_lists(conn, period, lists_key), period.label, fmt)
         return
+    from beiwen.services.report_service import explained_metric
+
+    if explained_metric(metric) is not None:  # a figure of the service records
+        from beiwen.render_service import emit_explained as emit_service
+        from beiwen.services.report_service import explain as explain_service
+
+        emit_service(explain_service(conn, period, metric), period.label, fmt)
+        return
     result = explain(conn, period, metric)
     if fmt == "json":
         sys.stdout.write(to_json(result) + "\n")

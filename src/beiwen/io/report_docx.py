@@ -366,6 +366,10 @@ def blocks(report: dict[str, Any], letterhead: Letterhead) -> Iterator[tuple[str
             [label(H_TOTAL), str(courses["classes"]), str(courses["attendance"])],
         ),
     )
+    from beiwen.render_service import docx_blocks  # 志愿服务: render_service.py
+
+    for kind, value in docx_blocks(report, letterhead.grids):
+        yield (kind, value) if kind != "rows" else ("table", Section(*value))
     activities = report["activities"]
     kinds = getattr(vocab, "ACTIVITY_KINDS", {})
     fields = ("count", "enterprises_served", "enterprises_helped", "participants")

@@ -38,6 +38,7 @@ from beiwen.report_contract.lists import Lists
 from beiwen.report_contract.meetings import Meetings
 from beiwen.report_contract.party import Party
 from beiwen.report_contract.sections import Activities, Courses, Duty, MonthCounts
+from beiwen.report_contract.service import Service
 
 
 class ReportBody(Contract):
@@ -48,6 +49,7 @@ class ReportBody(Contract):
     issues: Issues = Field(description="The work orders of the period.")
     courses: Courses = Field(description="The classes held in the period.")
     activities: Activities = Field(description="The activities held in the period.")
+    service: Service = Field(description="Volunteer service hours (志愿服务) in the period.")
     party: Party = Field(description="The Party member register at the period's end.")
     lists: Lists = Field(description="The three lists (需求清单、资源清单、项目清单).")
     duty: Duty = Field(description="The duty units and what they did in their months.")

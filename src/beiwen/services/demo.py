@@ -109,6 +109,12 @@ def _projects(conn: sqlite3.Connection, folder: Path) -> int:
     return demo_projects(conn, folder)
 
 
+def _service(conn: sqlite3.Connection, folder: Path) -> int:
+    from beiwen.services.service_records import demo_records
+
+    return demo_records(conn, folder)
+
+
 DEMO_STEPS: list[tuple[str, Callable[[sqlite3.Connection, Path], int]]] = [
     ("grids", _grids),
     ("council units", _council),
@@ -124,6 +130,7 @@ DEMO_STEPS: list[tuple[str, Callable[[sqlite3.Connection, Path], int]]] = [
     ("projects", _projects),
     ("party members", _party),
     ("joint meetings", _meetings),
+    ("service records", _service),
 ]
 
 

@@ -75,6 +75,7 @@ def metric_key(value: str) -> str:
         names = [metric_name(key) for key in EXPLAINABLE]
         names += [label((key, pair[1])) for key, pair in vocab.MEETING_METRICS.items()]
         names += [label((key, pair[1])) for key, pair in LIST_METRICS.items()]  # 三张清单
+        names += [label((key, pair[1])) for key, pair in vocab.SERVICE_METRICS.items()]
         choices = label((", ", "、")).join(names)
         raise InvalidInputError(t("report.unknown_metric", metric=value, choices=choices))
     return found
@@ -257,6 +258,9 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
             },
         },
     }
+    from beiwen.services.report_service import service_section
+
+    report["service"] = service_section(conn, period)  # 志愿服务: services/report_service.py
     if period.kind == "year" or (period.end - period.start).days > 62:
         report["monthly"] = [
             {
