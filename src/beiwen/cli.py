@@ -227,7 +227,7 @@ PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("help.panel.rotation", ("rotation",)),
     ("help.panel.meetings", ("meeting",)),
     ("help.panel.grids", ("grid",)),
-    ("help.panel.party", ("party",)),
+    ("help.panel.party", ("party", "service")),
     ("help.panel.courses", ("course", "activity")),
     ("help.panel.lists", ("need", "resource", "project")),
     ("help.panel.report", ("report", "rollup")),
@@ -235,7 +235,6 @@ PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("help.panel.database", ("init", "db", "doctor")),
     ("help.panel.imports", ("imports",)),
     ("help.panel.settings", ("settings",)),
-    ("help.panel.service", ("service",)),
 ]
 
 
