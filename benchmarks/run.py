@@ -70,58 +70,67 @@ class Target:
     unit: str = "×"
 
 
+# The targets of issue 20, each a ratio of two commands of the same round-robin run.
 TARGETS = [
     Target(
-        "issue_add",
-        "beiwen issue add vs sqlite-utils insert (one row)",
-        "beiwen_issue_add",
-        "sqlite_utils_insert",
-        0.40,
-    ),
-    Target(
-        "version",
-        "beiwen --version vs stdlib one-row insert process",
-        "beiwen_version",
-        "stdlib_insert",
-        3.0,
-    ),
-    Target(
-        "import_vs_sqlite3",
-        "roster import (GB18030, validated) vs sqlite3 .import (UTF-8)",
+        "import_vs_floor",
+        "roster import (GB18030, every row validated) vs the plain-Python floor script",
         "beiwen_import",
-        "sqlite3_import",
-        3.0,
+        "floor_import",
+        1.25,
     ),
     Target(
         "import_vs_sqlite_utils",
         "roster import vs sqlite-utils insert --csv --no-detect-types",
         "beiwen_import",
         "sqlite_utils_import",
-        0.40,
+        0.9,
     ),
     Target(
-        "import_memory", "peak memory of the roster import", "rss:beiwen_import", None, 120, "MiB"
+        "import_memory", "peak memory of the roster import", "rss:beiwen_import", None, 90, "MiB"
+    ),
+    Target(
+        "issue_list_1m",
+        "beiwen issue list --month … --format json, {orders} orders, vs sqlite3 -json",
+        "beiwen_issue_list_1m",
+        "sqlite3_json_list_1m",
+        2.5,
+    ),
+    Target(
+        "issue_list_memory",
+        "peak memory of that issue list",
+        "rss:beiwen_issue_list_1m",
+        None,
+        40,
+        "MiB",
     ),
     Target(
         "report_1m",
         "beiwen report --month … --format json, {orders} orders, vs --version",
         "beiwen_report_1m",
         "beiwen_version",
-        2.0,
+        2.5,
     ),
     Target(
         "report_10m",
         "the same report on {large} orders vs on {orders} (same month size)",
         "beiwen_report_10m",
         "beiwen_report_1m",
-        1.3,
+        1.1,
     ),
     Target(
-        "issue_list_1m",
-        "beiwen issue list --month … --format json, {orders} orders, vs --version",
-        "beiwen_issue_list_1m",
-        "beiwen_version",
-        2.0,
+        "issue_add",
+        "beiwen issue add vs sqlite-utils insert (one row)",
+        "beiwen_issue_add",
+        "sqlite_utils_insert",
+        0.55,
+    ),
+    Target(
+        "issue_add_1m",
+        "beiwen issue add on the {orders}-order file vs on the small one",
+        "beiwen_issue_add_1m",
+        "beiwen_issue_add",
+        1.05,
     ),
 ]
 
@@ -255,6 +264,26 @@ def quick_commands(
             env=env,
         ),
     ]
+    add_argv = commands[-1].argv
+    commands.append(
+        # Appends to the reused 1M file: today's orders, outside the month measured.
+        Command(
+            "beiwen_issue_add_1m",
+            f"beiwen issue add ({size_label(profile.orders)}-order file)",
+            [add_argv[0], "--db", str(orders_1m), *add_argv[3:]],
+            env=env,
+        )
+    )
+    commands.append(
+        Command(
+            "sqlite3_json_list_1m",
+            f"sqlite3 -json: the same month's rows ({size_label(profile.orders)})",
+            [shutil.which("sqlite3") or "sqlite3", "-json", str(orders_1m), list_sql()],
+            stdout=scratch / "sqlite3-list-1m.json",
+            check=json_rows(),
+            env=env,
+        )
+    )
     targets = [("1m", orders_1m, profile.orders)]
     if orders_10m:
         targets.append(("10m", orders_10m, profile.large_orders))
@@ -302,6 +331,26 @@ def quick_commands(
     return commands
 
 
+def list_sql() -> str:
+    """What `beiwen issue list --month REPORT_MONTH` reads (repository.issues.list_issues):
+    the month's orders, neither cancelled nor voided, with the unit, the grid's name and the
+    departments holding each, oldest report first."""
+    start, end = datagen.month_bounds(1)[0][1:]
+    clock = datagen.Clock()
+    return f"""
+    SELECT i.*, u.name AS unit_name, u.address AS unit_address, g.name AS grid_name,
+        (SELECT group_concat(name, '、') FROM (
+            SELECT un.name FROM issue_units iu JOIN units un ON un.id = iu.unit_id
+            WHERE iu.issue_id = i.id AND iu.released_at IS NULL
+            ORDER BY iu.dispatched_at, un.id)) AS departments
+    FROM issues i LEFT JOIN units u ON u.id = i.unit_id LEFT JOIN grids g ON g.number = i.grid
+    WHERE i.reported_at >= '{clock(start)[:10]}T00:00:00+08:00'
+        AND i.reported_at < '{clock(end)[:10]}T00:00:00+08:00'
+        AND i.status <> 'cancelled' AND i.voided_at IS NULL
+    ORDER BY i.reported_at, i.id
+    """
+
+
 def import_commands(
     scratch: Path, grids_db: Path, roster_gb: Path, roster_utf8: Path, rows: int
 ) -> list[Command]:
@@ -309,7 +358,16 @@ def import_commands(
     beiwen_db = scratch / "import-beiwen.db"
     sqlite3_db = scratch / "import-sqlite3.db"
     utils_db = scratch / "import-sqlite-utils.db"
+    floor_db = scratch / "import-floor.db"
     return [
+        Command(
+            "floor_import",
+            "plain-Python floor script (GB18030, same rules)",
+            [sys.executable, str(HERE / "floor_import.py"), str(floor_db), str(roster_gb)],
+            setup=lambda: datagen.copy_database(grids_db, floor_db),
+            check=row_count(floor_db, "units", rows),
+            env=env,
+        ),
         Command(
             "beiwen_import",
             "beiwen units import (GB18030)",
