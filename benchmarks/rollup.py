@@ -123,8 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     files = make_files(args.files, args.orders, args.fresh)
     with tempfile.TemporaryDirectory(prefix="beiwen-rollup-") as scratch_name:
         log(f"{len(files)} files of about {args.orders:,} orders: {runs} runs each, alternating")
-        results = run_round_robin(commands(files, Path(scratch_name)), runs, True,
-                                  Path(scratch_name), log)
+        results = run_round_robin(
+            commands(files, Path(scratch_name)), runs, True, Path(scratch_name), log
+        )
     rollup, reports = results["rollup"], results["reports"]
     ratio = (
         rollup.wall / reports.wall

@@ -603,6 +603,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
         print_tables(report)
+    if args.only is None and not args.json:  # then the rollup of 17 files vs 17 reports
+        from rollup import main as rollup_main  # benchmarks/rollup.py
+
+        return rollup_main(["--quick"] if args.quick else [])
     return 0
 
 

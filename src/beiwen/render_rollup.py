@@ -30,12 +30,11 @@ from beiwen.render_report import (
     fraction,
     markdown_text,
 )
+from beiwen.vocab_lists import LIST_METRICS
 
 H_COMMITTEE = ("Committee", "委员会")
 H_FILE = ("File", "文件")
 H_ACTIVITIES = ("Activities", "活动次数")
-H_NEEDS = ("Needs", "需求")
-H_PROJECTS = ("Projects", "项目")
 H_NUMERATOR = ("numerator", "分子")
 H_DENOMINATOR = ("denominator", "分母")
 
@@ -68,7 +67,10 @@ FIGURES = (
     Figure("classes", "courses", H_CLASSES),
     Figure("attendance", "courses", H_ATTENDANCE),
 )
-LIST_FIGURES = (Figure("needs", "lists", H_NEEDS), Figure("projects", "lists", H_PROJECTS))
+# The lists' figures the table shows (the JSON has the whole section), named as the report's.
+LIST_FIGURES = tuple(
+    Figure(key, "lists", LIST_METRICS[key]) for key in ("needs_collected", "projects_done")
+)
 # Where a committee's row keeps a figure the total names otherwise.
 _ROW_KEY = {"activities": "count"}
 
@@ -76,8 +78,8 @@ _ROW_KEY = {"activities": "count"}
 def figures(data: dict[str, Any]) -> list[Figure]:
     """The figures shown: the lists only when one of the files has them."""
     shown = list(FIGURES)
-    total = data["total"]
-    shown += [figure for figure in LIST_FIGURES if total.get(figure.key) is not None]
+    if data["total"]["lists"] is not None:
+        shown += LIST_FIGURES
     return shown
 
 
@@ -95,10 +97,17 @@ def fraction_of(row: dict[str, Any], figure: Figure, total: bool) -> tuple[int, 
     return int(numerator), int(denominator)
 
 
+def total_of(total: dict[str, Any], figure: Figure) -> Any:
+    """The total row's figure (the lists' sums are in its `lists`)."""
+    if figure.section == "lists":
+        return (total["lists"] or {}).get(figure.key)
+    return total.get(figure.key)
+
+
 def _text(row: dict[str, Any], figure: Figure, total: bool) -> str:
     if figure.is_rate:
         return fraction(*fraction_of(row, figure, total))
-    value = row.get(figure.key) if total else value_of(row, figure)
+    value = total_of(row, figure) if total else value_of(row, figure)
     return "-" if value is None else str(value)
 
 
@@ -187,7 +196,7 @@ def _numbers(row: dict[str, Any], shown: list[Figure], total: bool) -> list[Any]
                 Rate(numerator / denominator) if denominator else None,
             ]
         else:
-            cells.append(row.get(figure.key) if total else value_of(row, figure))
+            cells.append(total_of(row, figure) if total else value_of(row, figure))
     return cells
 
 
@@ -220,7 +229,7 @@ def rollup_csv(data: dict[str, Any]) -> str:
 
 def notes(data: dict[str, Any]) -> list[str]:
     """What a reader must know about the files: those without the lists' tables."""
-    if data["total"].get("needs") is None and data["total"].get("projects") is None:
+    if data["total"]["lists"] is None:
         return []
     return [
         t("rollup.no_lists", name=row["name"], file=row["file"])

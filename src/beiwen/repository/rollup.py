@@ -3,10 +3,12 @@ has, which tables and columns exist, and the one stand-in that lets the report's
 read a file older than m002 without migrating it.
 
 The stand-in is a TEMP view (it lives in the connection's temporary schema, in memory:
-nothing is written to the file) named `issues`, which SQLite finds before `main.issues`:
-the columns m002 added (`place`, `voided_at`, `duplicate_of`) as NULL. That is exact, not
-a guess: before m002 no order could be voided or marked a duplicate, and `beiwen report`
-on the same file migrated reads NULL in the same columns.
+nothing is written to the file) named `issues`, which SQLite finds before `main.issues`,
+with the columns later migrations added to work orders as NULL where the file lacks them:
+m002's `place`, `voided_at`, `duplicate_of` (before it no order could be voided or be a
+duplicate: NULL is what the upgraded file holds) and m014's `last_event_at`,
+`response_hours`, `resolution_hours` (stored copies of hours the report's SQL otherwise
+works out with the same arithmetic, `repository.report.facts_as_of`'s coalesce).
 """
 
 from __future__ import annotations
@@ -15,8 +17,16 @@ import sqlite3
 
 from beiwen.repository import scalar
 
-# The columns of `issues` that m002_issue_corrections added, and their value before it.
-ISSUE_COLUMNS_M002 = ("place", "voided_at", "duplicate_of")
+# The columns of `issues` that later migrations added and the report's SQL reads; NULL is
+# exact for a file without them (see above).
+ISSUE_COLUMNS_ADDED = (
+    "place",  # m002_issue_corrections
+    "voided_at",
+    "duplicate_of",
+    "last_event_at",  # m014_issue_speed
+    "response_hours",
+    "resolution_hours",
+)
 
 
 def applied_migrations(conn: sqlite3.Connection, migration_set: str, table: str) -> list[str]:
@@ -45,7 +55,7 @@ def columns_of(conn: sqlite3.Connection, table: str) -> set[str]:
 
 
 def stand_in_issue_columns(conn: sqlite3.Connection, missing: list[str]) -> None:
-    """TEMP view `issues`: main.issues with the `missing` m002 columns as NULL."""
-    assert set(missing) <= set(ISSUE_COLUMNS_M002)
+    """TEMP view `issues`: main.issues with the `missing` added columns as NULL."""
+    assert set(missing) <= set(ISSUE_COLUMNS_ADDED)
     extra = "".join(f", NULL AS {name}" for name in missing)
     conn.execute(f"CREATE TEMP VIEW IF NOT EXISTS issues AS SELECT *{extra} FROM main.issues")

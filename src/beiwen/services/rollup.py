@@ -10,11 +10,12 @@ schema-qualified names, and the contract is that each row equals what `beiwen re
 prints for that file alone; running the same code guarantees it. The cost beside 17
 `beiwen report` runs is one start-up instead of 17, and only the figures the rollup shows.
 
-Files at an older schema are read as they are, never migrated: before m002 the report's
-SQL sees the corrections columns as NULL through a TEMP view (repository/rollup.py), which
-is what the same file would hold once migrated; everything else the rollup reads exists
-since m001. The lists (needs and projects, m009) are counted where the file has them and
-are null where it does not. Totals are sums of numerators and denominators: a rate of the
+Files at an older schema are read as they are, never migrated: the report's SQL sees the
+work-order columns m002 and m014 added as NULL through a TEMP view (repository/rollup.py),
+which gives the figures the same file gives once migrated; everything else the rollup
+reads exists since m001. The lists (needs and projects, m009) are the report's `lists` section where
+the file has their tables, and null where it does not (the total sums the files that have
+them). Totals are sums of numerators and denominators: a rate of the
 totals, never an average of rates.
 """
 
@@ -47,8 +48,8 @@ OTHER_COUNTS = (
     ("courses", "classes", "classes"),
     ("courses", "attendance", "attendance"),
 )
-# The lists (helper migration m009): counted when the file has the table.
-LISTS = (("needs", "needs"), ("projects", "projects"))
+# The tables the report's lists section reads (m009_lists): counted where the file has them.
+LIST_TABLES = ("needs", "need_events", "projects", "project_needs")
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def opened(path: Path) -> Iterator[tuple[Connection, Committee]]:
     try:
         applied = repo.applied_migrations(conn, MIGRATION_SET, MIGRATIONS_TABLE)
         issue_columns = repo.columns_of(conn, "issues")
-        missing = [name for name in repo.ISSUE_COLUMNS_M002 if name not in issue_columns]
+        missing = [name for name in repo.ISSUE_COLUMNS_ADDED if name not in issue_columns]
         if missing:
             repo.stand_in_issue_columns(conn, missing)
         stored = settings_repo.stored_settings(conn)
@@ -144,15 +145,13 @@ def committee_figures(conn: Connection, committee: Committee, period: Period) ->
 
 
 def _lists(conn: Connection, period: Period) -> dict[str, int] | None:
-    """The needs and projects of the report's `lists` section, when the file has them."""
-    if not any(repo.has_table(conn, table) for table, _key in LISTS):
+    """The report's `lists` section (needs and projects, services/report_lists.py) where the
+    file has their tables (m009_lists); None for an older file."""
+    if not all(repo.has_table(conn, table) for table in LIST_TABLES):
         return None
-    try:
-        from beiwen.services import report_lists  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    section: dict[str, Any] = report_lists.lists_section(conn, period)
-    return {key: section[key]["count"] for _table, key in LISTS if key in section}
+    from beiwen.services.report_lists import lists_section
+
+    return dict(lists_section(conn, period))
 
 
 def rollup(paths: list[Path], period: Period) -> dict[str, Any]:
@@ -183,10 +182,14 @@ def total_row(committees: list[dict[str, Any]]) -> dict[str, Any]:
         total[key] = rate(numerator, denominator)
     for section, key, name in OTHER_COUNTS:
         total[name] = sum(row[section][key] for row in committees)
+    # The lists: sums over the files that have them; None when none of them has.
     with_lists = [row["lists"] for row in committees if row["lists"] is not None]
-    for _table, key in LISTS:
-        present = [lists[key] for lists in with_lists if key in lists]
-        total[key] = sum(present) if present else None
+    keys = dict.fromkeys(key for lists in with_lists for key in lists)
+    total["lists"] = (
+        {key: sum(lists.get(key, 0) for lists in with_lists) for key in keys}
+        if with_lists
+        else None
+    )
     total["committees"] = len(committees)
     total["fractions"] = fractions
     return total
