@@ -366,8 +366,10 @@ def table_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
                 "'_sqlite_migrations' AND name NOT LIKE 'sqlite%' ORDER BY name"
             )
         ]
+        # the search index (FTS5) by its rows; its shadow tables are its internals
+        shadow = {row[1] for row in conn.execute("PRAGMA main.table_list") if row[2] == "shadow"}
         result = {}
-        for name in names:
+        for name in [name for name in names if name not in shadow]:
             columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{name}")')]
             kept = [c for c in columns if c != "website"]
             select = ", ".join(f'"{c}"' for c in kept)
