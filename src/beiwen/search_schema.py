@@ -84,7 +84,10 @@ def bigrams(text_sql: str) -> str:
     """SQL for the text `text_sql` as its overlapping character bigrams, space-separated."""
     return (
         "(SELECT group_concat(g, ' ') FROM (SELECT substr(t.v, n, 2) AS g "
-        f"FROM (SELECT {text_sql} AS v) t, search_numbers WHERE n <= length(t.v) ORDER BY n))"
+        # CROSS JOIN keeps the text the outer loop: the numbers are then read by rowid up to
+        # its length, not all MAX_CHARS of them with the text computed again for each
+        f"FROM (SELECT {text_sql} AS v) t CROSS JOIN search_numbers WHERE n <= length(t.v) "
+        "ORDER BY n))"
     )
 
 
