@@ -7,6 +7,7 @@ fixed COLUMNS and English output unless the test asks for another language.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import pytest
 import typer.main
 from click.testing import CliRunner
 
+from beiwen import db, migrations
 from beiwen.cli import app
 
 # typer.testing.CliRunner builds the whole Click command tree again on every invoke, which is
@@ -158,3 +160,32 @@ def beiwen_process(
         env=full_env,
         **kwargs,
     )
+
+
+def older_copy(source: Path, target: Path, steps: int) -> None:
+    """`source`'s rows in a file that has only the first `steps` migrations: the columns
+    the older schema has, nothing else (a file an older beiwen left)."""
+    conn = sqlite3.connect(target, isolation_level=None)
+    with db.write(conn):
+        migrations.apply_pending(conn, steps=migrations.STEPS[:steps])
+    conn.execute("ATTACH ? AS source", (str(source),))
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' AND name <> '_sqlite_migrations'"
+        )
+    ]
+    with db.write(conn):
+        for table in tables:
+            have = {row[1] for row in conn.execute(f"PRAGMA source.table_info({table})")}
+            columns = [
+                row[1] for row in conn.execute(f"PRAGMA main.table_info({table})") if row[1] in have
+            ]
+            names = ", ".join(columns)
+            conn.execute(
+                f"INSERT OR REPLACE INTO main.{table} ({names}) SELECT {names} FROM source.{table}"
+            )
+    conn.execute("DETACH source")
+    conn.execute("PRAGMA journal_mode = wal")
+    conn.close()

@@ -8,7 +8,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from conftest import Cli
+from conftest import Cli, older_copy
 
 
 def test_a_grid_leader_is_its_own_role(ready: Cli) -> None:
@@ -39,14 +39,17 @@ def test_a_roster_with_grid_leaders_imports_them_as_such(ready: Cli, tmp_path: P
     assert rows == {"赵刚": "grid_leader", "钱芳": "grid_worker"}
 
 
-def test_an_upgrade_keeps_every_role_row(demo: Cli) -> None:
-    conn = sqlite3.connect(demo.db)
+def test_an_upgrade_keeps_every_role_row(demo: Cli, tmp_path: Path) -> None:
+    """A file an older beiwen left, before m008 (the demo's rows at m007), upgraded by
+    opening it: every role row is kept, with its rowid."""
+    older = tmp_path / "m007.db"
+    older_copy(Path(demo.db), older, 7)
+    conn = sqlite3.connect(older)
     before = conn.execute("SELECT rowid, * FROM person_roles ORDER BY rowid").fetchall()
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_grid_leader'")
-    conn.commit()
     conn.close()
-    demo.ok("units", "list", "--format", "json")  # opening the file applies the step again
-    conn = sqlite3.connect(demo.db)
+    assert before
+    demo.ok("--db", str(older), "units", "list", "--format", "json")  # opening it upgrades it
+    conn = sqlite3.connect(older)
     after = conn.execute("SELECT rowid, * FROM person_roles ORDER BY rowid").fetchall()
     applied = conn.execute(
         "SELECT count(*) FROM _sqlite_migrations WHERE name = 'm008_grid_leader'"

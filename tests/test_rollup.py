@@ -25,8 +25,7 @@ from typing import Any
 
 import pytest
 
-from beiwen import db, migrations
-from conftest import Cli
+from conftest import Cli, older_copy
 
 PERIODS = (
     ("--month", "2024-08"),
@@ -41,35 +40,6 @@ def copy_database(source: Path, target: Path) -> None:
     origin.backup(copy)
     origin.close()
     copy.close()
-
-
-def older_copy(source: Path, target: Path, steps: int) -> None:
-    """`source`'s rows in a file that has only the first `steps` migrations: the columns
-    the older schema has, nothing else (a file an older beiwen left)."""
-    conn = sqlite3.connect(target, isolation_level=None)
-    with db.write(conn):
-        migrations.apply_pending(conn, steps=migrations.STEPS[:steps])
-    conn.execute("ATTACH ? AS source", (str(source),))
-    tables = [
-        row[0]
-        for row in conn.execute(
-            "SELECT name FROM main.sqlite_master WHERE type = 'table' "
-            "AND name NOT LIKE 'sqlite_%' AND name <> '_sqlite_migrations'"
-        )
-    ]
-    with db.write(conn):
-        for table in tables:
-            have = {row[1] for row in conn.execute(f"PRAGMA source.table_info({table})")}
-            columns = [
-                row[1] for row in conn.execute(f"PRAGMA main.table_info({table})") if row[1] in have
-            ]
-            names = ", ".join(columns)
-            conn.execute(
-                f"INSERT OR REPLACE INTO main.{table} ({names}) SELECT {names} FROM source.{table}"
-            )
-    conn.execute("DETACH source")
-    conn.execute("PRAGMA journal_mode = wal")
-    conn.close()
 
 
 def add(cli: Cli, title: str, category: str, grid: str, at: str) -> str:
