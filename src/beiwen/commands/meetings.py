@@ -100,7 +100,7 @@ def meeting_attendance(
     from beiwen.render_meetings import attendance_columns, attendance_rows
     from beiwen.render_report import fraction
     from beiwen.services.meetings import attendance
-    from beiwen.services.report import parse_period
+    from beiwen.services.period import parse_period
 
     fmt = check_format(fmt)
     period = parse_period(month, year, start, end)

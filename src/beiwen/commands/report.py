@@ -33,7 +33,8 @@ def report(
     """The report for --month, --year or --from/--to."""
     from beiwen.errors import InvalidInputError
     from beiwen.render import check_format, show, to_json
-    from beiwen.services.report import build_report, parse_period
+    from beiwen.services.period import parse_period
+    from beiwen.services.report import build_report
 
     fmt = check_format(fmt, FORMATS)
     period = parse_period(month, year, start, end)

@@ -32,7 +32,7 @@ def rollup(
     from beiwen.errors import InvalidInputError
     from beiwen.render import check_format
     from beiwen.services import rollup as service
-    from beiwen.services.report import parse_period
+    from beiwen.services.period import parse_period
 
     fmt = check_format(fmt, FORMATS)
     period = parse_period(month, year, start, end)

@@ -27,8 +27,6 @@ from __future__ import annotations
 import sqlite3
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from beiwen import vocab
@@ -38,13 +36,13 @@ from beiwen.parsing import (
     CHINA_TZ,
     add_months,
     iso,
-    month_of,
     now,
-    parse_date,
-    parse_month,
-    parse_year,
 )
 from beiwen.repository import report as repo
+from beiwen.services.period import (
+    Period,
+    month_period,
+)
 
 ISSUE_COUNTS = ("collected", "handled", "open", "overdue")
 RATES = ("handling_rate", "on_time_rate", "handled_on_time_rate", "satisfaction_rate")
@@ -86,70 +84,6 @@ def metric_name(key: str) -> str:
     spell it), its Chinese name in Chinese."""
     pair = vocab.REPORT_METRICS.get(key)
     return label((key, pair[1])) if pair else key
-
-
-@dataclass(frozen=True)
-class Period:
-    label: str
-    start: date
-    end: date  # exclusive
-    kind: str  # month | year | range
-
-    @property
-    def start_at(self) -> str:
-        return f"{self.start.isoformat()}T00:00:00+08:00"
-
-    @property
-    def end_at(self) -> str:
-        return f"{self.end.isoformat()}T00:00:00+08:00"
-
-    @property
-    def months(self) -> tuple[str, str]:
-        """First and last month the period touches."""
-        return month_of(self.start), month_of(self.end - timedelta(days=1))
-
-    def previous(self) -> Period:
-        if self.kind == "month":
-            month = add_months(self.label, -1)
-            return month_period(month)
-        if self.kind == "year":
-            return year_period(self.start.year - 1)
-        length = self.end - self.start
-        start = self.start - length
-        return range_period(start, self.start - timedelta(days=1))
-
-    def as_json(self) -> dict[str, str]:
-        return {"label": self.label, "start": self.start.isoformat(), "end": self.end.isoformat()}
-
-
-def month_period(month: str) -> Period:
-    start = date(int(month[:4]), int(month[5:]), 1)
-    end_month = add_months(month, 1)
-    return Period(month, start, date(int(end_month[:4]), int(end_month[5:]), 1), "month")
-
-
-def year_period(year: int) -> Period:
-    return Period(str(year), date(year, 1, 1), date(year + 1, 1, 1), "year")
-
-
-def range_period(first: date, last: date) -> Period:
-    if first > last:
-        raise InvalidInputError(t("report.from_after_to", start=first, end=last))
-    return Period(
-        f"{first.isoformat()}..{last.isoformat()}", first, last + timedelta(days=1), "range"
-    )
-
-
-def parse_period(month: str | None, year: str | None, start: str | None, end: str | None) -> Period:
-    given = [month is not None, year is not None, start is not None or end is not None]
-    if sum(given) != 1 or (given[2] and (start is None or end is None)):
-        raise InvalidInputError(t("report.one_period"))
-    if month is not None:
-        return month_period(parse_month(month, "--month"))
-    if year is not None:
-        return year_period(parse_year(year, "--year"))
-    assert start is not None and end is not None
-    return range_period(parse_date(start, "--from"), parse_date(end, "--to"))
 
 
 def rate(numerator: int, denominator: int) -> float | None:

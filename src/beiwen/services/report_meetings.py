@@ -19,7 +19,7 @@ from beiwen.repository import Row
 from beiwen.repository import meetings as repo
 
 if TYPE_CHECKING:
-    from beiwen.services.report import Period
+    from beiwen.services.period import Period
 
 
 def _in_period(conn: sqlite3.Connection, period: Period) -> tuple[list[Row], list[Row]]:

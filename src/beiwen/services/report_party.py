@@ -24,7 +24,7 @@ from beiwen.repository import party as repo
 from beiwen.vocab import Vocabulary
 
 if TYPE_CHECKING:
-    from beiwen.services.report import Period
+    from beiwen.services.period import Period
 
 PARTY_METRICS: Vocabulary = {
     "party_members": ("Party members", "党员人数"),

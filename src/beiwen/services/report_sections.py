@@ -36,7 +36,7 @@ from beiwen.repository import report as report_repo
 from beiwen.repository import report_sections as repo
 
 if TYPE_CHECKING:
-    from beiwen.services.report import Period
+    from beiwen.services.period import Period
 
 REPORT_IN_HOURS = 24
 SCORE_WEIGHTS = (

@@ -22,7 +22,7 @@ from beiwen.repository import service_records as repo
 from beiwen.services.service_records import ranked
 
 if TYPE_CHECKING:  # services/report.py imports this module: no cycle at run time
-    from beiwen.services.report import Period
+    from beiwen.services.period import Period
 
 TOP = 10
 

@@ -35,7 +35,8 @@ from beiwen.migrations import MIGRATION_SET, MIGRATIONS_TABLE, STEPS
 from beiwen.parsing import CHINA_TZ, iso, now
 from beiwen.repository import rollup as repo
 from beiwen.repository import settings as settings_repo
-from beiwen.services.report import Period, explain, issue_section, metric_key, rate
+from beiwen.services.period import Period
+from beiwen.services.report import explain, issue_section, metric_key, rate
 
 # The rates of a row, each with the fraction it is made of (`fractions`, as in the report).
 RATES = ("handling_rate", "on_time_rate", "satisfaction_rate")
