@@ -153,8 +153,13 @@ def fingerprint(path: Path) -> str:
                 and sql.startswith(("CREATE TABLE", "CREATE VIRTUAL TABLE"))
                 and name not in shadow
             ):
-                rows = conn.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall()
-                digest.update(repr(rows).encode())
+                # search_numbers holds 1..65,536: its count and sum say whether it changed
+                query = (
+                    "SELECT count(*), total(n), min(n), max(n) FROM search_numbers"
+                    if name == "search_numbers"
+                    else f'SELECT * FROM "{name}" ORDER BY rowid'
+                )
+                digest.update(repr(conn.execute(query).fetchall()).encode())
         return digest.hexdigest()
     finally:
         conn.close()
