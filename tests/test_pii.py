@@ -60,14 +60,13 @@ def required_arguments(command: Any) -> list[str]:
 
 # Commands whose output is not on stdout: `serve` runs until it is stopped
 # (tests/test_serve.py fetches its pages over HTTP and checks them for the same personal
-# data); `service certificate` writes a Word file (tests/test_report_service.py reads it back, the ID
-# number masked unless --show-pii).
+# data); `service certificate` writes a Word file (tests/test_report_service.py reads it
+# back, the ID number masked unless --show-pii).
 RUNS_UNTIL_STOPPED = {("serve",), ("service", "certificate")}
 SCANNED = [
     (path, command)
     for path, command in leaves()
-    if (path[-1] in READING or "--show-pii" in options(command))
-    and path not in RUNS_UNTIL_STOPPED
+    if (path[-1] in READING or "--show-pii" in options(command)) and path not in RUNS_UNTIL_STOPPED
 ]
 
 
