@@ -212,13 +212,15 @@ def test_an_older_import_can_be_undone_once_the_later_one_is(ready: Cli, tmp_pat
 
 def test_demo_imports_are_in_the_history(demo: Cli) -> None:
     kinds = [entry["kind"] for entry in history(demo)]
-    assert kinds == ["grids", "units", "units", "issues", "people", "courses", "classes"] + [
-        "activities"
-    ]
+    assert kinds == [
+        "grids", "units", "units", "issues", "people", "courses", "classes", "activities",
+        "needs", "resources", "party", "meetings", "decisions", "service_records",
+    ]  # fmt: skip
     before = snapshot(demo.db)
-    demo.ok("imports", "undo", "8")  # the activities: nothing refers to them
-    assert snapshot(demo.db)["activities"] == []
-    assert before["activities"]
+    demo.ok("imports", "undo", "14")  # the service records: nothing refers to them
+    after = snapshot(demo.db)
+    assert after["service_records"] == [] and before["service_records"]
+    assert after["activities"] == before["activities"]
 
 
 # --- the property: import, then undo, is no change at all ----------------------------------

@@ -378,9 +378,11 @@ def test_report_xlsx_numbers_equal_the_json(demo: Cli, tmp_path: Path) -> None:
     )
     demo.ok("report", *args, "--format", "xlsx", "--output", str(book), lang="zh")
     names = CalamineWorkbook.from_path(str(book)).sheet_names
-    assert names == ["问题工单", "工单分类统计", "工单分网格统计", "公益课程", "活动与服务",
+    assert names == ["问题工单", "工单分类统计", "工单分网格统计", "公益课程", "志愿服务",
+                     "服务时长前十名", "各网格服务时长", "活动与服务", "区域党建联席会",
+                     "议定事项办理情况（按责任单位）", "三张清单：需求、资源、项目",
                      "各月轮值单位", "问题来源", "部门吹哨报到情况（按得分排名）",
-                     "轮值书记单位履职情况"]  # fmt: skip
+                     "轮值书记单位履职情况", "党员队伍", "各党支部党员"]  # fmt: skip
     issues = data["issues"]
     metrics = {row[0]: row for row in calamine(book, "问题工单")}
     assert metrics["指标"] == ["指标", "数值", "分子", "分母", "比率", "上期", "变化"]

@@ -56,6 +56,7 @@ def test_a_unit_in_use_is_kept_and_the_message_names_what_refers_to_it(demo: Cli
     refused = demo.fails("units", "remove", "2", lang="zh")
     assert refused.stderr == (
         "错误：单位 2（北碚区城市管理局）仍被引用（工单办理记录 52 条、工单承办单位 26 条、"
+        "联席会出席单位 12 条、联席会议定事项 3 条、联席会 1 条、党员名册 1 条、"
         "人员 1 条、轮值安排 2 条、轮值变更记录 2 条），不能删除；"
         "可改为登记退出：beiwen units retire 2\n"
     )

@@ -120,7 +120,9 @@ def service_tables(
         return []
 
     def shown(hours: float) -> Any:
-        return hours if numbers else hours_text(hours)
+        if numbers:  # a whole number of hours as an int, so the CSV and the sheet agree
+            return int(hours) if float(hours).is_integer() else hours
+        return hours_text(hours)
 
     figures: list[list[Any]] = [
         [label(H_SERVICE_HOURS), shown(service["hours"])],
