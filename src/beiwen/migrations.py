@@ -13,7 +13,7 @@ from typing import Any
 
 from beiwen.migrations_meetings import m010_meetings
 from beiwen.migrations_service import m012_service
-from beiwen.migrations_speed import m014_issue_speed
+from beiwen.migrations_speed import m014_issue_speed, m015_search_pause
 
 MIGRATION_SET = "beiwen"
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -436,6 +436,7 @@ STEPS: list[Callable[[Any], None]] = [
     m010_meetings,
     m014_issue_speed,
     m012_service,
+    m015_search_pause,
 ]
 
 

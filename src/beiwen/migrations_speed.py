@@ -12,6 +12,10 @@ kept on the order's row when it is written instead of being worked out per row w
 
 `repository.issues.backfill_speed(conn)` fills all three for rows written without them:
 this migration runs it on a file's existing orders, the benchmark's generator on its own.
+
+m015_search_pause (issue 20): the search index's triggers (m013) get a WHEN that an import
+turns off inside its own transaction, to rewrite the documents it touched at once before it
+commits (search_schema.py, "Bulk writes").
 """
 
 from __future__ import annotations
@@ -35,3 +39,10 @@ def m014_issue_speed(db: Any) -> None:
     for statement in STATEMENTS:
         db.execute(statement)
     backfill_speed(db)
+
+
+def m015_search_pause(db: Any) -> None:
+    """`search_paused`, and the search triggers made again to read it (see above)."""
+    from beiwen.search_schema import add_pause
+
+    add_pause(db.conn)

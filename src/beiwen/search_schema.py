@@ -19,15 +19,26 @@ document it touched (`refresh()`: out by rowid, back in as the tables now read).
 `MAX_CHARS` characters of a column is not indexed. The measurements behind the choice are
 in docs/ARCHITECTURE.md.
 
+**Bulk writes.** A trigger costs about 150 µs a row (the bigrams in SQL, the document out
+and back in), ten times the row's own insert. An import (services/imports.py `recording`)
+therefore pauses the triggers inside its own transaction (`pause`: a row in
+`search_paused`, which every trigger's WHEN reads; m015) and, before it commits, rewrites
+at once the documents of every row its history recorded (`resume`), with the bigrams from
+the Python function `bigram_text`, which gives exactly what `bigrams()` gives. No other
+connection ever sees the row: it is written and deleted in the same transaction.
+
 The labels and the Chinese views that m013 makes too are in zh_views.py.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 MAX_CHARS = 65_536  # characters of one column that the index holds
 SPAN = 1 << 40  # rowids of one kind of document: kind * SPAN + id
+PAUSE_TABLE = "search_paused"  # m015: a row here (inside one transaction) pauses the triggers
+BIGRAMS_FUNCTION = "beiwen_bigrams"  # bigram_text, registered for `resume`
 
 # kind -> (number, table, the title's, the body's and the notes' SQL over the row `d`).
 KINDS: dict[str, tuple[int, str, str, str, str]] = {
@@ -91,11 +102,26 @@ def bigrams(text_sql: str) -> str:
     )
 
 
-def document_select(kind: str, where: str = "") -> str:
+def bigram_text(value: object) -> str | None:
+    """What `bigrams()` makes of `value`, in Python: the same tokens, the same NULL."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    if "\x00" in text:  # SQLite's length() stops at the first NUL
+        text = text[: text.index("\x00")]
+    pieces = [text[i : i + 2] for i in range(min(len(text), MAX_CHARS))]
+    return " ".join(pieces) if pieces else None
+
+
+def _function_bigrams(text_sql: str) -> str:
+    return f"{BIGRAMS_FUNCTION}({text_sql})"
+
+
+def document_select(kind: str, where: str = "", split: Callable[[str], str] = bigrams) -> str:
     """SELECT of the index rows (rowid, title, body, notes) of `kind` (rows `d`)."""
     number, table, title, body, notes = KINDS[kind]
     return (
-        f"SELECT d.id + {number * SPAN}, {bigrams(title)}, {bigrams(body)}, {bigrams(notes)} "
+        f"SELECT d.id + {number * SPAN}, {split(title)}, {split(body)}, {split(notes)} "
         f"FROM {table} d {where}"
     )
 
@@ -126,12 +152,14 @@ def trigger_statements(conn: sqlite3.Connection) -> list[str]:
     each insert, update and delete. A table a later migration has not made yet (`needs`
     before m009) is left out."""
     statements: list[str] = []
+    # m015: paused while a bulk write (an import) holds a row in search_paused
+    when = f" WHEN NOT EXISTS (SELECT 1 FROM {PAUSE_TABLE})" if existing(conn, PAUSE_TABLE) else ""
     for table, (kind, key, columns) in WATCHED.items():
         if not existing(conn, table) or not existing(conn, KINDS[kind][1]):
             continue
         new, old = key.format(row="NEW"), key.format(row="OLD")
         moved = f" AND ({new}) IS NOT ({old})"  # an update that moved the row to another owner
-        for when, body in (
+        for event, body in (
             ("INSERT", refresh(kind, new)),
             (
                 f"UPDATE OF {', '.join(columns)}",
@@ -139,11 +167,74 @@ def trigger_statements(conn: sqlite3.Connection) -> list[str]:
             ),
             ("DELETE", refresh(kind, old)),
         ):
-            action = when.split()[0].lower()
+            action = event.split()[0].lower()
             statements.append(
-                f"CREATE TRIGGER search_{table}_{action} AFTER {when} ON {table} BEGIN {body} END"
+                f"CREATE TRIGGER search_{table}_{action} AFTER {event} ON {table}{when} "
+                f"BEGIN {body} END"
             )
     return statements
+
+
+def trigger_names(conn: sqlite3.Connection) -> list[str]:
+    """The search triggers the file holds."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search\\_%' "
+            "ESCAPE '\\'"
+        )
+    ]
+
+
+def pause(conn: sqlite3.Connection) -> bool:
+    """Pause the triggers for the rest of the caller's transaction (False: the file has no
+    pause, before m015). `resume` must follow before the commit."""
+    if not existing(conn, PAUSE_TABLE):
+        return False
+    conn.execute(f"INSERT INTO {PAUSE_TABLE} (since) VALUES (datetime('now'))")
+    return True
+
+
+def resume(conn: sqlite3.Connection, changed: str = "", params: tuple[object, ...] = ()) -> None:
+    """End the pause; first rewrite the documents of the rows that `changed` names.
+
+    `changed` is a SELECT of (table_name, before, after) rows: the table written and the
+    row's images as JSON objects (the import history's `import_changes`). Every document
+    such a row belongs to (by WATCHED: the row's own, or its owner's, before and after)
+    is taken out and put back as the tables now hold it, in one statement per kind."""
+    if changed:
+        conn.create_function(BIGRAMS_FUNCTION, 1, bigram_text, deterministic=True)
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS search_owners (id INTEGER PRIMARY KEY)")
+        for kind, (number, table, *_) in KINDS.items():
+            sources = [
+                (source, key.format(row="")[1:])
+                for source, (owner_kind, key, _) in WATCHED.items()
+                if owner_kind == kind and existing(conn, source)
+            ]
+            if not existing(conn, table) or not sources:
+                continue
+            conn.execute("DELETE FROM temp.search_owners")
+            for source, column in sources:
+                for image in ("before", "after"):
+                    conn.execute(
+                        "INSERT OR IGNORE INTO temp.search_owners (id) "
+                        f"SELECT json_extract(c.{image}, '$.{column}') FROM ({changed}) c "
+                        f"WHERE c.table_name = ? AND c.{image} IS NOT NULL",
+                        (*params, source),
+                    )
+            conn.execute(
+                f"DELETE FROM search_index WHERE rowid IN "
+                f"(SELECT id + {number * SPAN} FROM temp.search_owners)"
+            )
+            conn.execute(
+                "INSERT INTO search_index (rowid, title, body, notes) "
+                + document_select(
+                    kind, "WHERE d.id IN (SELECT id FROM temp.search_owners)", _function_bigrams
+                )
+            )
+        conn.execute("DROP TABLE temp.search_owners")
+    if existing(conn, PAUSE_TABLE):
+        conn.execute(f"DELETE FROM {PAUSE_TABLE}")
 
 
 def index_everything(conn: sqlite3.Connection) -> None:
@@ -177,3 +268,18 @@ def create_index(conn: sqlite3.Connection) -> None:
     for statement in trigger_statements(conn):
         conn.execute(statement)
     index_everything(conn)
+
+
+def add_pause(conn: sqlite3.Connection) -> None:
+    """m015: the pause table, and every search trigger made again with its WHEN."""
+    conn.execute(
+        f"""
+        CREATE TABLE {PAUSE_TABLE} (
+            since  TEXT NOT NULL    -- when an import paused the triggers (never committed)
+        )
+        """
+    )
+    for name in trigger_names(conn):
+        conn.execute(f'DROP TRIGGER "{name}"')
+    for statement in trigger_statements(conn):
+        conn.execute(statement)

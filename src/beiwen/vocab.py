@@ -468,6 +468,7 @@ TABLES: Vocabulary = {
     "search_index_docsize": ("search_index_docsize", "全文检索文档长度"),
     "search_index_config": ("search_index_config", "全文检索索引配置"),
     "search_numbers": ("search_numbers", "检索序号"),
+    "search_paused": ("search_paused", "检索暂停"),
     "labels": ("labels", "词表标签"),
 }
 

@@ -15,8 +15,9 @@ from typing import Any
 
 from beiwen.repository import Row, insert, one, rows
 
-# The tables an import never captures: the history itself and SQLite's and the migrations'.
-NOT_CAPTURED = ("imports", "import_changes", "_sqlite_migrations")
+# The tables an import never captures: the history itself, SQLite's and the migrations', and
+# the search index's pause (search_schema.py), which no import may leave behind.
+NOT_CAPTURED = ("imports", "import_changes", "_sqlite_migrations", "search_paused")
 TRIGGER_PREFIX = "beiwen_import_"
 LINE_FUNCTION = "beiwen_import_line"
 
@@ -83,6 +84,10 @@ def stop_capture(conn: sqlite3.Connection) -> None:
     ]
     for name in names:
         conn.execute(f"DROP TRIGGER IF EXISTS temp.{_name(name)}")
+
+
+# The changes of one import as search_schema.resume reads them: (table_name, before, after).
+CHANGES_OF_IMPORT = "SELECT table_name, before, after FROM import_changes WHERE import_id = ?"
 
 
 def add_import(conn: sqlite3.Connection, row: Row) -> int:

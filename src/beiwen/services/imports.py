@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from beiwen import search_schema
 from beiwen.db import write
 from beiwen.errors import ConflictError, NotFoundError
 from beiwen.i18n import t
@@ -84,6 +85,7 @@ def recording(
     """
     if dry_run:
         with write(conn, dry_run=True):
+            search_schema.pause(conn)  # rolled back with the rest: nothing to rewrite
             yield lambda summary: None
         return
     digest = file_sha256(path)
@@ -108,10 +110,13 @@ def recording(
                 "at": iso(now()),
             },
         )
+        # The search index is rewritten once at the end, not by its triggers row by row.
+        search_schema.pause(conn)
         repo.start_capture(conn, import_id, lambda: current[0])
         try:
 
             def done(summary: Counts) -> None:
+                search_schema.resume(conn, repo.CHANGES_OF_IMPORT, (import_id,))
                 if not repo.has_changes(conn, import_id):
                     # Nothing to take back (every row matched): the file stays as it was.
                     repo.forget_import(conn, import_id)
@@ -128,6 +133,7 @@ def recording(
                 )
 
             yield done
+            search_schema.resume(conn)  # a pause never outlives the import, done or not
         finally:
             repo.stop_capture(conn)
 

@@ -73,7 +73,7 @@ NEWEST_FIRST = {"v_issues_zh": "上报时间", "v_issue_events_zh": "时间", "v
 SEARCHABLE = ("v_issues_zh", "v_units_zh", "v_people_zh")  # their 检索号 is the index's rowid
 # Row images of every table an import changed, phones and ID numbers included.
 IMAGES = {"import_changes": ("before", "after")}
-SHADOW = re.compile(r"^search_index_|^search_numbers$|^_sqlite_migrations$")
+SHADOW = re.compile(r"^search_index_|^search_numbers$|^search_paused$|^_sqlite_migrations$")
 DEFINITION = re.compile(r'^\s*"?(\w+)"?\s+(TEXT|INTEGER|REAL|BLOB|NUMERIC)\b', re.IGNORECASE)
 ALIAS = re.compile(r"\bAS\s+(\w+)\s*,?\s*$", re.IGNORECASE)
 KEYWORDS = ("CREATE", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN", "CONSTRAINT")
