@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/beiwen --db $(DEMO_DB) --lang zh report --month 2024-08
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # Daily use: `beiwen` on the PATH of the current user, with uv or pipx when present (each in
 # its own environment), else pip's user scheme. The database is never touched.
