@@ -15,11 +15,14 @@ everything whole, into 0600 files.
 
 Commands apply `private_row` / `private_rows` (or `shown`) to what a service returns, just
 before rendering; services keep returning the stored text, and messages mask through
-`in_message` and `parse_person_phone`.
+`in_message` and `parse_person_phone`. Where SQLite writes the output itself (`issue list
+--format json`: each row's JSON made by the query), the command hands the query
+`shown_in_sql`: the same masks, as SQL functions on the connection.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -64,6 +67,30 @@ def shown(entity: str, field: str, value: Any, output: str, show_pii: bool = Fal
     if value is None or value == "" or not masked(entity, field, output, show_pii):
         return value
     return MASKS[field](str(value))
+
+
+def shown_in_sql(
+    conn: sqlite3.Connection, entity: str, output: str, show_pii: bool = False
+) -> dict[str, str]:
+    """For a query that writes `entity`'s rows straight to `output`: each field the policy
+    masks there -> the name of an SQL function, registered on `conn`, that gives a column's
+    value as `shown` gives it. The fields shown whole are not in it."""
+    functions: dict[str, str] = {}
+    for field in POLICY.get(entity, {}):
+        if masked(entity, field, output, show_pii):
+            name = f"shown_{entity}_{field}"
+            conn.create_function(name, 1, _masker(MASKS[field]), deterministic=True)
+            functions[field] = name
+    return functions
+
+
+def _masker(mask: Callable[[str | None], str]) -> Callable[[Any], Any]:
+    """`shown` of a field that is masked: empty stays as it is."""
+
+    def masking(value: Any) -> Any:
+        return value if value is None or value == "" else mask(str(value))
+
+    return masking
 
 
 def private_row(

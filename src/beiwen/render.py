@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from beiwen.errors import InvalidInputError
@@ -290,12 +291,21 @@ def write_json_rows(rows: Iterable[dict[str, Any]]) -> None:
     `json.dumps(indent=…)` falls back to the pure-Python encoder; a month of 28,000 work
     orders then takes most of a second. Compact rows use the C encoder and stay readable.
     """
-    out = sys.stdout
-    separator = "[\n"
-    for row in rows:
-        out.write(separator + json.dumps(row, ensure_ascii=False, default=str))
-        separator = ",\n"
-    out.write("[]\n" if separator == "[\n" else "\n]\n")
+    write_json_lines(json.dumps(row, ensure_ascii=False, default=str) for row in rows)
+
+
+def write_json_lines(objects: Iterable[str]) -> None:
+    """`write_json_rows` of rows already written as JSON, one object each (`issue list
+    --format json`, whose objects SQLite writes), a hundred at a time."""
+    out, rows = sys.stdout, iter(objects)
+    batch = list(islice(rows, 100))
+    if not batch:
+        out.write("[]\n")
+        return
+    out.write("[\n" + ",\n".join(batch))
+    while batch := list(islice(rows, 100)):
+        out.write(",\n" + ",\n".join(batch))
+    out.write("\n]\n")
 
 
 def show(renderable: RenderableType) -> None:

@@ -344,14 +344,11 @@ def issue_list(
     keys: Annotated[bool, typer.Option("--keys")] = False,
 ) -> None:
     """List work orders, oldest report first (cancelled ones only with --all)."""
-    from beiwen.io.export import needs_output, write_issue_list
-    from beiwen.privacy import private_row, private_rows
-    from beiwen.render import check_format, emit, write_json_rows
-    from beiwen.render_issues import list_columns
+    from beiwen.privacy import private_rows, shown_in_sql
+    from beiwen.render import check_format, emit, write_json_lines
     from beiwen.services.issues import list_issues, stream_issues
 
     fmt = check_format(fmt, LIST_FORMATS)
-    needs_output(fmt, output)
     filters: dict[str, Any] = {
         "status": status,
         "category": category,
@@ -362,10 +359,16 @@ def issue_list(
         "search": search,
         "include_cancelled": all_,
     }
-    if fmt == "json" and output is None:  # written as SQLite reads it: memory stays flat
-        streamed = stream_issues(connect(ctx), **filters)
-        write_json_rows(private_row("reporter", row, fmt, show_pii) for row in streamed)
+    if fmt == "json" and output is None:  # SQLite writes each row's JSON: memory stays flat
+        conn = connect(ctx)
+        write_json_lines(
+            stream_issues(conn, shown_in_sql(conn, "reporter", fmt, show_pii), **filters)
+        )
         return
+    from beiwen.io.export import needs_output, write_issue_list
+    from beiwen.render_issues import list_columns
+
+    needs_output(fmt, output)
     found = list_issues(connect(ctx), **filters)
     rows = private_rows("reporter", found, fmt, show_pii)
     if fmt in ("table", "json") and output is None:

@@ -47,7 +47,7 @@ def scalar(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
-def _checked(name: str) -> str:
+def checked_name(name: str) -> str:
     """A table or column name, which comes from code, never from input: refused otherwise,
     so that no text can reach the SQL but as a parameter."""
     if not _NAME.fullmatch(name):
@@ -57,10 +57,10 @@ def _checked(name: str) -> str:
 
 def insert(conn: sqlite3.Connection, table: str, row: Row) -> int:
     """INSERT one row (column -> value; values as parameters) and return its rowid."""
-    columns = [_checked(column) for column in row]
+    columns = [checked_name(column) for column in row]
     placeholders = ", ".join(":" + column for column in columns)
     cursor = conn.execute(
-        f"INSERT INTO {_checked(table)} ({', '.join(columns)}) VALUES ({placeholders})", row
+        f"INSERT INTO {checked_name(table)} ({', '.join(columns)}) VALUES ({placeholders})", row
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -72,9 +72,9 @@ def update(
     """UPDATE the row whose `key_column` is `key` with `changes`; nothing to change, no SQL."""
     if not changes:
         return
-    assignments = ", ".join(f"{_checked(column)} = :{column}" for column in changes)
+    assignments = ", ".join(f"{checked_name(column)} = :{column}" for column in changes)
     conn.execute(
-        f"UPDATE {_checked(table)} SET {assignments} WHERE {_checked(key_column)} = :_key",
+        f"UPDATE {checked_name(table)} SET {assignments} WHERE {checked_name(key_column)} = :_key",
         {**changes, "_key": key},
     )
 

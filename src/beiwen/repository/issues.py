@@ -7,11 +7,13 @@ the current state and the key times so that lists and reports never replay event
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from operator import itemgetter
 from typing import Any
 
 from beiwen.repository import (
     Row,
+    checked_name,
     conditions,
     insert,
     iter_rows,
@@ -26,20 +28,52 @@ from beiwen.repository.search import issue_search_sql, match_query
 # Work orders that still need handling; the complement of handled (resolved, closed) and
 # cancelled. Overdue = one of these whose due time has passed.
 ACTIVE_STATUSES = ("open", "dispatched", "in_progress")
+HANDLED_STATUSES = ("resolved", "closed")
+# Kept on the row for the report (m014_issue_speed); lists leave them out, `issue show`
+# works out its own.
+REPORT_HOURS = ("response_hours", "resolution_hours")
 
-_DEPARTMENTS = """
-    (SELECT group_concat(name, '、') FROM (
-        SELECT un.name FROM issue_units iu JOIN units un ON un.id = iu.unit_id
-        WHERE iu.issue_id = i.id AND iu.released_at IS NULL
-        ORDER BY iu.dispatched_at, un.id)) AS departments
-"""
-_SELECT = f"""
-    SELECT i.*, u.name AS unit_name, u.address AS unit_address, g.name AS grid_name,
-           {_DEPARTMENTS}
+# The departments holding the order, in the order they got it; most orders have one or
+# none, which needs no sort.
+_DEPARTMENTS = """(SELECT CASE WHEN count(*) < 2 THEN min(un.name) ELSE
+        (SELECT group_concat(name, '、') FROM (
+            SELECT un.name FROM issue_units iu JOIN units un ON un.id = iu.unit_id
+            WHERE iu.issue_id = i.id AND iu.released_at IS NULL
+            ORDER BY iu.dispatched_at, un.id)) END
+    FROM issue_units iu JOIN units un ON un.id = iu.unit_id
+    WHERE iu.issue_id = i.id AND iu.released_at IS NULL)"""
+_FROM = """
     FROM issues i
     LEFT JOIN units u ON u.id = i.unit_id
     LEFT JOIN grids g ON g.number = i.grid
 """
+_SELECT = f"""
+    SELECT i.*, u.name AS unit_name, u.address AS unit_address, g.name AS grid_name,
+           {_DEPARTMENTS} AS departments
+    {_FROM}"""
+# What a list shows after the order's own columns, in this order.
+_JOINED = (
+    ("unit_name", "u.name"),
+    ("unit_address", "u.address"),
+    ("grid_name", "g.name"),
+    ("departments", _DEPARTMENTS),
+)
+
+
+def _overdue(moment: str) -> str:
+    """SQL true for an order still to be handled whose due time is before `:moment`."""
+    return f"(i.status IN {ACTIVE_STATUSES!r} AND i.due_at <> '' AND i.due_at < :{moment})"
+
+
+# The flags of `issue list` and `issue show` as of `:moment`: `mark` is `voided` or
+# `duplicate` for an order that left the counts (vocab.ISSUE_MARKS), else NULL; handled
+# counts only the orders still counted; a voided order is overdue no more.
+_VOIDED = "(coalesce(i.voided_at, '') <> '')"
+_MARK = f"CASE WHEN {_VOIDED} THEN 'voided' WHEN i.duplicate_of IS NOT NULL THEN 'duplicate' END"
+_TRUE = {
+    "handled": f"i.status IN {HANDLED_STATUSES!r} AND NOT {_VOIDED} AND i.duplicate_of IS NULL",
+    "overdue": f"NOT {_VOIDED} AND {_overdue('moment')}",
+}
 
 
 # The hours the report reads (m014_issue_speed), set on the row whenever a time they come
@@ -233,8 +267,7 @@ def set_deadline(
     )
 
 
-def list_issues(
-    conn: sqlite3.Connection,
+def _where(
     *,
     status: str | None = None,
     category: str | None = None,
@@ -245,14 +278,8 @@ def list_issues(
     overdue_at: str | None = None,
     search: str | None = None,
     include_cancelled: bool = True,
-) -> Iterator[Row]:
-    """Work orders matching every filter given, oldest report first, one at a time from the
-    cursor (`iter_rows`).
-
-    `start`/`end` bound reported_at (end exclusive); `overdue_at` keeps the orders still
-    to be handled whose due time is before that moment. Without `include_cancelled` the
-    voided orders are left out too, whatever the status asked for.
-    """
+) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause and parameters of a list with these filters (see `list_issues`)."""
     params = {
         "status": status,
         "category": category,
@@ -274,9 +301,7 @@ def list_issues(
         ),
         "start": "i.reported_at >= :start",
         "end": "i.reported_at < :end",
-        "overdue_at": (
-            f"i.status IN {ACTIVE_STATUSES!r} AND i.due_at IS NOT NULL AND i.due_at < :overdue_at"
-        ),
+        "overdue_at": _overdue("overdue_at"),
         # instr, not LIKE or FTS: no wildcards to escape, and two-character Chinese words match.
         "search": issue_search_sql(search),
     }
@@ -285,8 +310,71 @@ def list_issues(
         where.append("i.status <> 'cancelled'")
     if not include_cancelled:
         where.append("i.voided_at IS NULL")
-    clause = where_clause(where)
-    return iter_rows(conn, f"{_SELECT} {clause} ORDER BY i.reported_at, i.id", params)
+    return where_clause(where), params
+
+
+def _listed(conn: sqlite3.Connection, shown: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(key, SQL) of what a list shows before its flags: the order's own columns as the file
+    has them (the report's hours left out), each column of `shown` through its function
+    (privacy.shown_in_sql), then the unit's, the grid's and the departments' names."""
+    names = [row[0] for row in conn.execute("SELECT name FROM pragma_table_info('issues')")]
+    own = [
+        (name, f"{shown[name]}(i.{name})" if name in shown else f"i.{name}")
+        for name in map(checked_name, names)
+        if name not in REPORT_HOURS
+    ]
+    return [*own, *_JOINED]
+
+
+def list_issues(
+    conn: sqlite3.Connection, moment: str | None = None, **filters: Any
+) -> Iterator[Row]:
+    """Work orders matching every filter given, oldest report first, one at a time from the
+    cursor (`iter_rows`), with their flags as of `moment` (`handled` and `overdue` 1 or 0,
+    `mark`; without a moment, none is overdue).
+
+    Filters: status, category, grid, unit_id; `start`/`end` bound reported_at (end
+    exclusive); `overdue_at` keeps the orders still to be handled whose due time is before
+    that moment; search. Without `include_cancelled` the voided orders are left out too,
+    whatever the status asked for.
+    """
+    clause, params = _where(**filters)
+    values = [f"{sql} AS {key}" for key, sql in _listed(conn, {})]
+    flags = [f"CASE WHEN {sql} THEN 1 ELSE 0 END AS {key}" for key, sql in _TRUE.items()]
+    sql = f"SELECT {', '.join([*values, *flags, f'{_MARK} AS mark'])} {_FROM} {clause}"
+    return iter_rows(conn, f"{sql} ORDER BY i.reported_at, i.id", {**params, "moment": moment})
+
+
+def list_issues_json(
+    conn: sqlite3.Connection, moment: str, shown: Mapping[str, str], **filters: Any
+) -> Iterator[str]:
+    """`list_issues` with each row as SQLite writes it: one JSON object a row, as
+    `json.dumps(row, ensure_ascii=False)` writes the row `list_issues` gives (the same keys
+    in the same order, `, ` and `: ` between them, the flags true or false), the columns of
+    `shown` through their functions (privacy.shown_in_sql). No Python touches a value."""
+    clause, params = _where(**filters)
+    listed = _listed(conn, shown)
+    keys = [key for key, _ in listed] + [*_TRUE, "mark"]
+    template = "{" + ", ".join(f'"{key}": %s' for key in keys) + "}"
+    values = [f"json_quote({sql})" for _, sql in listed]
+    flags = [f"CASE WHEN {sql} THEN 'true' ELSE 'false' END" for sql in _TRUE.values()]
+    text = f"printf('{template}', {', '.join([*values, *flags, f'json_quote({_MARK})'])})"
+    cursor = conn.execute(
+        f"SELECT {text} {_FROM} {clause} ORDER BY i.reported_at, i.id", {**params, "moment": moment}
+    )
+    return map(itemgetter(0), cursor)
+
+
+def flags(conn: sqlite3.Connection, issue_id: int, moment: str) -> Row:
+    """The flags `list_issues` gives the order, as True/False (and `mark`)."""
+    found = one(
+        conn,
+        f"SELECT {', '.join(f'{sql} AS {key}' for key, sql in _TRUE.items())}, {_MARK} AS mark "
+        "FROM issues i WHERE i.id = :id",
+        {"id": issue_id, "moment": moment},
+    )
+    assert found is not None
+    return {key: bool(value) if key in _TRUE else value for key, value in found.items()}
 
 
 def export_notes(conn: sqlite3.Connection, issue_ids: list[int]) -> dict[int, dict[str, str]]:

@@ -61,7 +61,6 @@ from beiwen.services.issues.workflow import (
     TRANSITIONS,
     check_move,
     illegal_move,
-    is_overdue,
     local_time,
     state_from_departments,
 )
@@ -93,7 +92,6 @@ __all__ = [
     "illegal_move",
     "import_issues",
     "import_spec",
-    "is_overdue",
     "issue_details",
     "list_issues",
     "local_time",

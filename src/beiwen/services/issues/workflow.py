@@ -58,7 +58,8 @@ ACTIONS = (
 )
 HANDLED = ("resolved", "closed")
 # Still to be handled: open, dispatched, in_progress (the SQL side's
-# repository.issues.ACTIVE_STATUSES names the same three).
+# repository.issues.ACTIVE_STATUSES names the same three, HANDLED_STATUSES the handled;
+# the lists' overdue and handled flags are worked out there).
 ACTIVE = tuple(state for state in STATES if state not in (*HANDLED, "cancelled"))
 
 KEEP = "="  # the state does not change
@@ -152,11 +153,6 @@ def state_from_departments(holders: list[dict[str, Any]]) -> str:
 
 
 # --- checks that need no database ---------------------------------------------------------
-
-
-def is_overdue(issue: dict[str, Any], moment: str) -> bool:
-    """Not handled (nor cancelled) and past its due time at `moment` (stored text)."""
-    return bool(issue["status"] in ACTIVE and issue["due_at"] and issue["due_at"] < moment)
 
 
 def local_time(value: str | None) -> str:
