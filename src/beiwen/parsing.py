@@ -379,14 +379,13 @@ def mask_phone(phone: str | None) -> str:
     """138****1234 for mobiles, 023-****1234 for landlines: the last four digits stay."""
     if not phone:
         return ""
+    if _MOBILE.fullmatch(phone):  # its last eleven characters are digits
+        return f"{phone[:-8]}****{phone[-4:]}"
     digit_positions = [i for i, c in enumerate(phone) if c.isdigit()]
     if len(digit_positions) < 8:
         return "*" * len(phone)
-    if _MOBILE.fullmatch(phone):
-        hidden = digit_positions[-8:-4]
-    else:
-        prefix_end = phone.find("-") if "-" in phone[:5] else 3
-        hidden = [i for i in digit_positions[:-4] if i > prefix_end]
+    prefix_end = phone.find("-") if "-" in phone[:5] else 3
+    hidden = [i for i in digit_positions[:-4] if i > prefix_end]
     return "".join("*" if i in hidden else c for i, c in enumerate(phone))
 
 
