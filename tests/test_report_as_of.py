@@ -213,3 +213,51 @@ def test_the_demo_year_on_time(demo: Cli) -> None:
     assert issues["fractions"]["on_time_rate"] == [55, 76]
     assert issues["fractions"]["handled_on_time_rate"] == [55, 73]
     assert "55/76 = 72.4%" in demo.ok("report", "--year", "2024").stdout
+
+
+def test_orders_touched_after_the_end_read_the_log_the_others_their_row(ready: Cli) -> None:
+    """The report reads an order's row when all its events came before the period's end,
+    the event log otherwise: steps, report-ins, comments and a voiding after the end of
+    August leave August's issues and duty figures as they were (the voided order aside:
+    it counts nowhere), while September sees the new steps."""
+    cli = ready
+    cli.ok("units", "add", "北碚区城市管理局", "--kind", "agency", "--council")
+    cli.ok("rotation", "assign", "2024-08", "北碚区城市管理局")
+    unit = ("--unit", "北碚区城市管理局")
+    ids = {
+        key: add(cli, f"工单{key}", "vendor", "1", f"2024-08-0{n} 09:00", f"2024-08-0{n + 2} 09:00")
+        for n, key in enumerate("ABCDE", start=1)
+    }
+    cli.ok("issue", "dispatch", ids["A"], *unit, "--at", "2024-08-01 10:00")
+    cli.ok("issue", "accept", ids["A"], *unit, "--at", "2024-08-01 12:00")
+    cli.ok("issue", "resolve", ids["A"], "--note", "已劝离", "--at", "2024-08-02 09:00")
+    cli.ok("issue", "close", ids["A"], "--satisfaction", "basic", "--at", "2024-08-03 09:00")
+    cli.ok("issue", "resolve", ids["B"], "--note", "已清理", "--at", "2024-08-05 09:00")
+    cli.ok("issue", "dispatch", ids["C"], *unit, "--at", "2024-08-30 10:00")
+    cli.ok("issue", "cancel", ids["E"], "--note", "不属本辖区", "--at", "2024-08-06 09:00")
+    august = report(cli, "--month", "2024-08")
+    issues = august["issues"]
+    assert (issues["collected"], issues["handled"], issues["open"]) == (4, 2, 2)  # A B | C D
+    assert issues["fractions"]["satisfaction_rate"] == [1, 1]
+    assert issues["median_resolution_hours"] == 48.0  # A 24 h, B 72 h
+    [department] = issues["by_department"]
+    assert (department["dispatched"], department["reported_in"], department["handled"]) == (2, 1, 1)
+
+    cli.ok("issue", "comment", ids["A"], "回访后再次确认", "--at", "2024-09-01 09:00")
+    cli.ok("issue", "reopen", ids["B"], "--note", "又堆起来了", "--at", "2024-09-02 09:00")
+    cli.ok("issue", "resolve", ids["B"], "--note", "再次清理", "--at", "2024-09-03 09:00")
+    cli.ok("issue", "accept", ids["C"], *unit, "--at", "2024-09-02 09:00")
+    cli.ok("issue", "resolve", ids["C"], "--note", "已办结", "--at", "2024-09-04 09:00")
+    cli.ok("issue", "resolve", ids["D"], "--note", "补办", "--at", "2024-09-05 09:00")
+    later = report(cli, "--month", "2024-08")
+    assert {k: v for k, v in later.items() if k != "generated_at"} == {
+        k: v for k, v in august.items() if k != "generated_at"
+    }
+    september = report(cli, "--month", "2024-09")["issues"]
+    assert (september["collected"], september["open"]) == (0, 0)
+    assert september["fractions"]["on_time_rate"] == [0, 3]  # B C D handled late in September
+
+    cli.ok("issue", "void", ids["D"], "--note", "录入错误")
+    voided = report(cli, "--month", "2024-08")["issues"]
+    assert (voided["collected"], voided["handled"], voided["open"]) == (3, 2, 1)  # D gone
+    assert voided["by_department"] == issues["by_department"]
