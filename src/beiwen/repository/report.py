@@ -35,7 +35,15 @@ def facts_as_of(where: str, moment: str = ":end") -> str:
     `moment` (a parameter's name): `handled_at` (the latest resolution, when handled then),
     `closed_at` and `satisfaction` (the follow-up, when closed then), `cancelled_at`,
     `first_response_at` (before the moment), `response_hours`, `resolution_hours`,
-    `on_time`; `state` is `handled`, `cancelled` or `open` (still to be handled)."""
+    `on_time`; `state` is `handled`, `cancelled` or `open` (still to be handled).
+
+    An order whose every event came before `moment` (`last_event_at`, m014_issue_speed)
+    stood then as its row stands now: its latest step is the latest step before the moment,
+    and the row's state and times are what that step and the resolutions before it left
+    (the moves keep steps in time order and set the row from each). Only the other orders,
+    with an event at or after the moment (for the latest month, a few) or none recorded
+    (`last_event_at` NULL), look their state up in the event log."""
+    settled = f"i.last_event_at < {moment}"
     last_step = f"""(SELECT e.id FROM issue_events e
         WHERE e.issue_id = i.id AND e.at < {moment} AND e.action IN {STEPS}
         ORDER BY e.at DESC, e.id DESC LIMIT 1)"""
@@ -61,22 +69,30 @@ def facts_as_of(where: str, moment: str = ":end") -> str:
             i.response_hours AS stored_response_hours,
             i.resolution_hours AS stored_resolution_hours,
             coalesce(i.resolved_at, i.closed_at) AS stored_handled_at,
-            CASE WHEN s.action IN ('resolve', 'close') THEN 'handled'
+            CASE WHEN {settled} THEN CASE WHEN i.status IN ('resolved', 'closed') THEN 'handled'
+                    WHEN i.status = 'cancelled' THEN 'cancelled' ELSE 'open' END
+                WHEN s.action IN ('resolve', 'close') THEN 'handled'
                 WHEN s.action IN ('cancel', 'duplicate') THEN 'cancelled'
                 ELSE 'open' END AS state,
-            CASE WHEN s.action IN ('resolve', 'close') THEN coalesce(
+            CASE WHEN {settled} THEN CASE WHEN i.status IN ('resolved', 'closed')
+                    THEN coalesce(i.resolved_at, i.closed_at) END
+                WHEN s.action IN ('resolve', 'close') THEN coalesce(
                 (SELECT max(r.at) FROM issue_events r
                  WHERE r.issue_id = i.id AND r.action = 'resolve' AND r.at < {moment}),
                 s.at) END AS handled_at,
-            CASE WHEN s.action = 'close' THEN s.at END AS closed_at,
-            CASE WHEN s.action = 'close' THEN s.satisfaction END AS satisfaction,
-            CASE WHEN s.action IN ('cancel', 'duplicate') THEN s.at END AS cancelled_at,
+            CASE WHEN {settled} THEN CASE WHEN i.status = 'closed' THEN i.closed_at END
+                WHEN s.action = 'close' THEN s.at END AS closed_at,
+            CASE WHEN {settled} THEN CASE WHEN i.status = 'closed' THEN i.satisfaction END
+                WHEN s.action = 'close' THEN s.satisfaction END AS satisfaction,
+            CASE WHEN {settled} THEN CASE WHEN i.status = 'cancelled' THEN i.cancelled_at END
+                WHEN s.action IN ('cancel', 'duplicate') THEN s.at END AS cancelled_at,
             CASE WHEN min(coalesce(i.first_dispatched_at, i.first_accepted_at),
                           coalesce(i.first_accepted_at, i.first_dispatched_at)) < {moment}
                 THEN min(coalesce(i.first_dispatched_at, i.first_accepted_at),
                          coalesce(i.first_accepted_at, i.first_dispatched_at))
                 END AS first_response_at
-        FROM issues i LEFT JOIN issue_events s ON s.id = {last_step}
+        FROM issues i
+        LEFT JOIN issue_events s ON s.id = CASE WHEN {settled} THEN NULL ELSE {last_step} END
         WHERE i.voided_at IS NULL AND i.duplicate_of IS NULL AND ({where})
     ) f
     """
