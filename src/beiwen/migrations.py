@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from beiwen.migrations_meetings import m010_meetings
+from beiwen.migrations_report import m016_report_speed
 from beiwen.migrations_service import m012_service
 from beiwen.migrations_speed import m014_issue_speed, m015_search_pause
 
@@ -437,6 +438,7 @@ STEPS: list[Callable[[Any], None]] = [
     m014_issue_speed,
     m012_service,
     m015_search_pause,
+    m016_report_speed,
 ]
 
 

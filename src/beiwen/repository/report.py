@@ -107,22 +107,38 @@ def _touched_since(moment: str) -> str:
         UNION SELECT issue_id FROM issue_events WHERE at >= {moment} AND action IN {STEPS})"""
 
 
+def _due_candidates() -> str:
+    """`i.id IN …`: the orders reported before :end that may count in the on-time rate (due,
+    as of :end neither cancelled nor handled before :start), each set an index range: those
+    still to be handled now, those whose row was handled in the period (`resolved_at`, else
+    `closed_at`) and those with a step at or after :end. An order with no step since :end
+    stood then as its row stands now (as `_touched_since` has it), so one still to be
+    handled then is one now, and one handled in the period then has its row's handling
+    time in the period."""
+    return f"""i.reported_at < :end AND i.id IN (
+        SELECT id FROM issues WHERE status IN {_ACTIVE} AND reported_at < :end
+        UNION ALL SELECT id FROM issues WHERE resolved_at >= :start AND resolved_at < :end
+        UNION ALL SELECT id FROM issues
+            WHERE resolved_at IS NULL AND closed_at >= :start AND closed_at < :end
+        UNION ALL SELECT issue_id FROM issue_events WHERE at >= :end AND action IN {STEPS})"""
+
+
 _PERIOD = "i.reported_at >= :start AND i.reported_at < :end"
 
 
 def issue_groups(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
-    """The period's collected orders counted per (category, grid), in one pass over the
-    month: the totals and both breakdowns are sums of these rows."""
+    """The period's collected orders counted per (category, grid, source), in one pass over
+    the month: the totals and the three breakdowns are sums of these rows."""
     return rows(
         conn,
         f"""
-        SELECT category, grid, count(*) AS collected,
+        SELECT category, grid, source, count(*) AS collected,
                coalesce(sum(handled_at IS NOT NULL), 0) AS handled,
                coalesce(sum(handled_at IS NOT NULL AND on_time), 0) AS handled_on_time,
                coalesce(sum(satisfaction IS NOT NULL), 0) AS followed_up,
                coalesce(sum(satisfaction IN ('satisfied', 'basic')), 0) AS satisfied
         FROM ({facts_as_of(_PERIOD)}) WHERE {_COLLECTED}
-        GROUP BY category, grid
+        GROUP BY category, grid, source
         """,
         {"start": start, "end": end},
     )
@@ -143,7 +159,7 @@ def due_totals(conn: sqlite3.Connection, start: str, end: str, due_before: str) 
         conn,
         f"""
         SELECT count(*) AS due, coalesce(sum(on_time), 0) AS on_time
-        FROM ({facts_as_of(_touched_since(":start"))}) WHERE {_DUE}
+        FROM ({facts_as_of(_due_candidates())}) WHERE {_DUE}
         """,
         {"start": start, "end": end, "due": due_before},
     )
@@ -209,23 +225,25 @@ def due_list(conn: sqlite3.Connection, start: str, end: str, due_before: str) ->
     return rows(
         conn,
         f"""
-        SELECT {_LISTED} FROM ({facts_as_of(_touched_since(":start"))}) WHERE {_DUE}
+        SELECT {_LISTED} FROM ({facts_as_of(_due_candidates())}) WHERE {_DUE}
         ORDER BY due_at, id
         """,
         {"start": start, "end": end, "due": due_before},
     )
 
 
-def open_list(conn: sqlite3.Connection, end: str) -> list[Row]:
-    """The orders `open_at` counts, oldest first (`status` is the one they have now)."""
+def open_list(conn: sqlite3.Connection, end: str, due_before: str | None = None) -> list[Row]:
+    """The orders `open_at` counts, oldest first (`status` is the one they have now); with
+    `due_before`, only the overdue ones (due before it)."""
+    overdue = "AND due_at < :due" if due_before is not None else ""
     return rows(
         conn,
         f"""
         SELECT id, title, category, grid, reported_at, due_at, status
-        FROM ({facts_as_of(_touched_since(":end"))}) WHERE state = 'open'
+        FROM ({facts_as_of(_touched_since(":end"))}) WHERE state = 'open' {overdue}
         ORDER BY reported_at, id
         """,
-        {"end": end},
+        {"end": end, "due": due_before},
     )
 
 

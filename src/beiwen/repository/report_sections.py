@@ -1,9 +1,10 @@
-"""The reads of the report's departments, sources, overdue list and duty sections.
+"""The reads of the report's departments, overdue list and duty sections (the sources are
+sums of `repository.report.issue_groups`).
 
 Bounds are ISO texts (`…T00:00:00+08:00`). The order facts are those the report's other
 figures read, as they held at the end of the period (`repository.report.facts_as_of`: no
-voided order, no duplicate), and a collected order is the one `repository.report` defines
-(`_COLLECTED`), so every section counts the same orders the same way.
+voided order, no duplicate), so every section counts the same orders the same way; the
+departments' figures are counted in SQL, one grouped pass over the period's whistles.
 """
 
 from __future__ import annotations
@@ -12,34 +13,120 @@ import json
 import sqlite3
 
 from beiwen.repository import Row, rows
-from beiwen.repository.report import _COLLECTED, _PERIOD, facts_as_of
-
-_WHISTLED = """i.id IN (SELECT issue_id FROM issue_units
-    WHERE dispatched_at >= :start AND dispatched_at < :end)"""
+from beiwen.repository.report import facts_as_of
 
 
-def dispatches(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
-    """Each whistle (issue_units row) blown in [start, end) to a department, with the facts
-    of its order: one row per (order, department), departments by name, then order id.
-    Orders cancelled before `end` are left out (they are collected nowhere either)."""
-    return rows(
-        conn,
-        f"""
-        SELECT iu.unit_id, u.name AS unit, iu.issue_id, f.category, iu.dispatched_at,
-               iu.accepted_at, iu.released_at, f.due_at, f.handled_at, f.closed_at,
-               f.satisfaction,
+def _whistles() -> str:
+    """SQL of the whistles (issue_units rows) blown in [:start, :end) to a department (to
+    :unit only, and in the months of the JSON list :months only, when given), with the
+    facts of their orders as of :end; orders cancelled before :end are left out (they are
+    collected nowhere either). The facts' subquery is flattened into the join, so the plan
+    starts from the period's whistles (an index range, m016_report_speed) and looks each
+    order up by its id: no scan of the whistles, the orders or the event log."""
+    return f"""
+        SELECT iu.unit_id, u.name AS unit, iu.issue_id, iu.dispatched_at, iu.accepted_at,
+               iu.released_at, f.due_at, f.handled_at, f.closed_at, f.satisfaction,
                round((julianday(iu.accepted_at) - julianday(iu.dispatched_at)) * 24, 2)
                    AS report_in_hours,
                coalesce(d.report_in_hours, 24) AS report_in_limit
         FROM issue_units iu
         JOIN units u ON u.id = iu.unit_id
-        JOIN ({facts_as_of(_WHISTLED)}) f ON f.id = iu.issue_id
+        JOIN ({facts_as_of("1")}) f ON f.id = iu.issue_id
         LEFT JOIN issue_deadlines d ON d.category = f.category
         WHERE iu.dispatched_at >= :start AND iu.dispatched_at < :end
             AND NOT (f.cancelled_at IS NOT NULL AND f.cancelled_at < :end)
-        ORDER BY u.name, iu.unit_id, iu.issue_id
+            AND (:unit IS NULL OR iu.unit_id = :unit)
+            AND (:months IS NULL
+                 OR substr(iu.dispatched_at, 1, 7) IN (SELECT value FROM json_each(:months)))
+    """
+
+
+# What each whistle counts for, as services/report_sections.py defines the figures: 1 or 0.
+_COUNTED = """
+    SELECT w.*, w.reported AND w.report_in_hours <= w.report_in_limit AS on_time_in,
+        w.reported OR CAST(strftime('%s', w.dispatched_at) AS INTEGER)
+            + w.report_in_limit * 3600 <= CAST(strftime('%s', :cutoff) AS INTEGER)
+            AS report_in_due,
+        NOT w.transferred AND w.handled_then AS handled,
+        NOT w.transferred AND w.handled_then AND w.due_at IS NOT NULL
+            AND w.handled_at <= w.due_at AS handled_on_time,
+        NOT w.transferred AND (w.handled_then OR coalesce(w.due_at < :cutoff, 0)) AS fell_due,
+        NOT w.transferred AND w.handled_then AND coalesce(w.satisfaction, '') <> ''
+            AND coalesce(w.closed_at < :end, 0) AS followed_up
+    FROM (
+        SELECT *, coalesce(accepted_at < :end, 0) AS reported,
+            coalesce(released_at < :end, 0) AS transferred,
+            coalesce(handled_at < :end, 0) AS handled_then
+        FROM ({whistles})
+    ) w
+"""
+
+
+def department_figures(
+    conn: sqlite3.Connection,
+    start: str,
+    end: str,
+    cutoff: str,
+    unit_id: int | None = None,
+    months: list[str] | None = None,
+) -> list[Row]:
+    """Per department (unit_id, unit), the counts of its whistles blown in [start, end)
+    (`_whistles`; of `unit_id` in `months` only, when given) as of `end`, report-ins due by
+    `cutoff`: dispatched, reported_in, reported_in_on_time, report_in_due, transferred,
+    handled, handled_on_time, fell_due, followed_up, satisfied, and the median of the
+    report-in hours (`median_report_in_hours`, None without a report-in), in one pass."""
+    counted = _COUNTED.format(whistles=_whistles())
+    return rows(
+        conn,
+        f"""
+        WITH c AS ({counted}),
+        ranked AS (
+            SELECT unit_id, report_in_hours AS hours,
+                row_number() OVER (PARTITION BY unit_id ORDER BY report_in_hours) AS n,
+                count(*) OVER (PARTITION BY unit_id) AS total
+            FROM c WHERE reported
+        ),
+        medians AS (
+            SELECT unit_id, CASE WHEN total % 2 = 1
+                THEN max(CASE WHEN n = total / 2 + 1 THEN hours END)
+                ELSE (max(CASE WHEN n = total / 2 THEN hours END)
+                      + max(CASE WHEN n = total / 2 + 1 THEN hours END)) / 2.0
+                END AS median_report_in_hours
+            FROM ranked GROUP BY unit_id
+        )
+        SELECT c.unit_id, c.unit, count(*) AS dispatched, sum(c.reported) AS reported_in,
+            sum(c.on_time_in) AS reported_in_on_time, sum(c.report_in_due) AS report_in_due,
+            sum(c.transferred) AS transferred, sum(c.handled) AS handled,
+            sum(c.handled_on_time) AS handled_on_time, sum(c.fell_due) AS fell_due,
+            sum(c.followed_up) AS followed_up,
+            sum(c.followed_up AND c.satisfaction IN ('satisfied', 'basic')) AS satisfied,
+            m.median_report_in_hours
+        FROM c LEFT JOIN medians m ON m.unit_id = c.unit_id
+        GROUP BY c.unit_id, c.unit
+        ORDER BY c.unit, c.unit_id
         """,
-        {"start": start, "end": end},
+        {
+            "start": start,
+            "end": end,
+            "cutoff": cutoff,
+            "unit": unit_id,
+            "months": json.dumps(months) if months is not None else None,
+        },
+    )
+
+
+def whistles(
+    conn: sqlite3.Connection, start: str, end: str, unit_id: int, months: list[str]
+) -> list[Row]:
+    """The whistles `department_figures` counts for `unit_id` in `months`, by order id:
+    issue_id, dispatched_at, accepted_at, report_in_hours."""
+    return rows(
+        conn,
+        f"""
+        SELECT issue_id, dispatched_at, accepted_at, report_in_hours
+        FROM ({_whistles()}) ORDER BY issue_id
+        """,
+        {"start": start, "end": end, "unit": unit_id, "months": json.dumps(months)},
     )
 
 
@@ -62,17 +149,3 @@ def holders(conn: sqlite3.Connection, end: str, issue_ids: list[int]) -> list[Ro
 
 def grid_names(conn: sqlite3.Connection) -> dict[int, str]:
     return {row[0]: row[1] for row in conn.execute("SELECT number, name FROM grids")}
-
-
-def source_breakdown(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
-    """Collected and handled per source (how the order reached the committee)."""
-    return rows(
-        conn,
-        f"""
-        SELECT source AS key, count(*) AS collected,
-               coalesce(sum(handled_at IS NOT NULL), 0) AS handled
-        FROM ({facts_as_of(_PERIOD)}) WHERE {_COLLECTED}
-        GROUP BY source
-        """,
-        {"start": start, "end": end},
-    )

@@ -102,8 +102,16 @@ def _median(values: Iterable[float | None]) -> float | None:
 
 
 def issue_section(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
+    return _issue_figures(conn, period)[0]
+
+
+def _issue_figures(
+    conn: sqlite3.Connection, period: Period
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The issues section and the rows of `issue_groups` it sums (the sources' breakdown of
+    services/report_sections.py sums them too)."""
     start, end = period.start_at, period.end_at
-    groups = repo.issue_groups(conn, start, end)  # one pass: totals, categories, grids
+    groups = repo.issue_groups(conn, start, end)  # one pass: totals, categories, grids, sources
     totals = {key: sum(row[key] for row in groups) for key in _COUNTS}
     cutoff = _due_cutoff(period)
     backlog = repo.open_at(conn, end, cutoff)
@@ -130,14 +138,14 @@ def issue_section(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
             "satisfaction_rate": [totals["satisfied"], totals["followed_up"]],
         },
     }
-    return section
+    return section, groups
 
 
 _COUNTS = ("collected", "handled", "handled_on_time", "followed_up", "satisfied")
 
 
 def _summed(groups: list[dict[str, Any]], column: str) -> dict[Any, dict[str, int]]:
-    """Collected and handled per `column` (category or grid) of `issue_groups`' rows, in the
+    """Collected and handled per `column` (category, grid or source) of `issue_groups`' rows, in the
     column's order (no grid first, as SQL sorts NULL)."""
     summed: dict[Any, dict[str, int]] = {}
     for row in sorted(groups, key=lambda row: (row[column] is not None, row[column] or 0)):
@@ -161,6 +169,7 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
     from beiwen.services.rotation import duty_units
 
     first_month, last_month = period.months
+    issues, groups = _issue_figures(conn, period)
     classes = held_by_course(conn, period.start, period.end)
     kinds = totals_by_kind(conn, period.start, period.end)
     duty = duty_units(conn, first_month, last_month)
@@ -170,7 +179,7 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
             "units": list(dict.fromkeys(row["unit"] for row in duty)),
             "months": {row["month"]: row["unit"] for row in duty},
         },
-        "issues": issue_section(conn, period),
+        "issues": issues,
         "courses": {
             "classes": sum(row["classes"] for row in classes),
             "attendance": sum(row["attendance"] for row in classes),
@@ -208,7 +217,7 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
     from beiwen.services import report_meetings, report_sections
 
     cutoff = _due_cutoff(period)
-    report["issues"].update(report_sections.issue_sections(conn, period, cutoff, report["issues"]))
+    report["issues"].update(report_sections.issue_sections(conn, period, cutoff, issues, groups))
     from beiwen.services.report_party import party_section  # the register: report_party.py
 
     report["party"] = party_section(conn, period)

@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import math
 import sqlite3
-import statistics
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from beiwen import vocab
@@ -61,58 +60,49 @@ def _before(value: str | None, end: str) -> bool:
     return value is not None and value < end
 
 
-def _limit(row: dict[str, Any]) -> int:
-    """The hours the department had to report in on this order: its category's limit
-    (`issue deadlines --report-in-hours`), else REPORT_IN_HOURS."""
-    return int(row.get("report_in_limit") or REPORT_IN_HOURS)
-
-
-def department_entry(
-    unit_id: int, unit: str, rows: list[dict[str, Any]], end: str, cutoff: str
-) -> dict[str, Any]:
-    """One department's figures from its whistles of the period (`repo.dispatches` rows)."""
-    reported = [row for row in rows if _before(row["accepted_at"], end)]
-    on_time_in = [row for row in reported if row["report_in_hours"] <= _limit(row)]
-    report_in_due = [
-        row
-        for row in rows
-        if _before(row["accepted_at"], end)
-        or _moment(row["dispatched_at"]) + timedelta(hours=_limit(row)) <= _moment(cutoff)
-    ]
-    transferred = [row for row in rows if _before(row["released_at"], end)]
-    kept = [row for row in rows if not _before(row["released_at"], end)]
-    handled = [row for row in kept if _before(row["handled_at"], end)]
-    handled_on_time = [
-        row for row in handled if row["due_at"] is not None and row["handled_at"] <= row["due_at"]
-    ]
-    fell_due = [
-        row for row in kept if _before(row["handled_at"], end) or _before(row["due_at"], cutoff)
-    ]
-    followed = [row for row in handled if row["satisfaction"] and _before(row["closed_at"], end)]
-    satisfied = [row for row in followed if row["satisfaction"] in ("satisfied", "basic")]
-    hours = [float(row["report_in_hours"]) for row in reported]
+def department_entry(counts: dict[str, Any]) -> dict[str, Any]:
+    """One department's figures from the counts of its whistles of the period
+    (`repo.department_figures`: the definitions above, counted in SQL)."""
     fractions = {
-        "reported_in_on_time": [len(on_time_in), len(report_in_due)],
-        "handled_on_time": [len(handled_on_time), len(fell_due)],
-        "satisfied": [len(satisfied), len(followed)],
+        "reported_in_on_time": [counts["reported_in_on_time"], counts["report_in_due"]],
+        "handled_on_time": [counts["handled_on_time"], counts["fell_due"]],
+        "satisfied": [counts["satisfied"], counts["followed_up"]],
     }
+    median = counts["median_report_in_hours"]
     return {
-        "unit_id": unit_id,
-        "unit": unit,
-        "dispatched": len(rows),
-        "reported_in": len(reported),
-        "reported_in_on_time": len(on_time_in),
-        "median_report_in_hours": float(statistics.median(hours)) if hours else None,
-        "transferred": len(transferred),
-        "handled": len(handled),
-        "handled_on_time": len(handled_on_time),
+        "unit_id": counts["unit_id"],
+        "unit": counts["unit"],
+        "dispatched": counts["dispatched"],
+        "reported_in": counts["reported_in"],
+        "reported_in_on_time": counts["reported_in_on_time"],
+        "median_report_in_hours": float(median) if median is not None else None,
+        "transferred": counts["transferred"],
+        "handled": counts["handled"],
+        "handled_on_time": counts["handled_on_time"],
         "overdue": 0,
-        "satisfied": len(satisfied),
-        "followed_up": len(followed),
+        "satisfied": counts["satisfied"],
+        "followed_up": counts["followed_up"],
         "fractions": fractions,
-        "score": score(fractions) if rows else None,
+        "score": score(fractions) if counts["dispatched"] else None,
         "rank": None,
     }
+
+
+_NO_WHISTLE = dict.fromkeys(
+    (
+        "dispatched",
+        "reported_in",
+        "reported_in_on_time",
+        "report_in_due",
+        "transferred",
+        "handled",
+        "handled_on_time",
+        "fell_due",
+        "satisfied",
+        "followed_up",
+    ),
+    0,
+)
 
 
 def score(fractions: dict[str, list[int]]) -> float | None:
@@ -151,11 +141,7 @@ def overdue_list(conn: sqlite3.Connection, end: str, cutoff: str) -> list[dict[s
     """The orders open at `end` and past their due time at `cutoff` (the end, or now), oldest
     due first, with the departments holding them then. `days_overdue` counts a started day
     as a whole one."""
-    backlog = [
-        row
-        for row in report_repo.open_list(conn, end)
-        if row["due_at"] is not None and row["due_at"] < cutoff
-    ]
+    backlog = report_repo.open_list(conn, end, due_before=cutoff)
     holding: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in repo.holders(conn, end, [row["id"] for row in backlog]):
         holding[row["issue_id"]].append({"unit_id": row["unit_id"], "unit": row["unit"]})
@@ -182,30 +168,31 @@ def overdue_list(conn: sqlite3.Connection, end: str, cutoff: str) -> list[dict[s
 def by_department(
     conn: sqlite3.Connection, period: Period, cutoff: str, overdue: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    grouped: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in repo.dispatches(conn, period.start_at, period.end_at):
-        grouped[(row["unit_id"], row["unit"])].append(row)
+    entries = {
+        (row["unit_id"], row["unit"]): department_entry(row)
+        for row in repo.department_figures(conn, period.start_at, period.end_at, cutoff)
+    }
     held = Counter(
         (holder["unit_id"], holder["unit"]) for row in overdue for holder in row["departments"]
     )
-    entries = {
-        key: department_entry(key[0], key[1], grouped.get(key, []), period.end_at, cutoff)
-        for key in [*grouped, *(key for key in held if key not in grouped)]
-    }
     for key, count in held.items():
+        if key not in entries:  # holds an overdue order, whistled before the period
+            entries[key] = department_entry(
+                {**_NO_WHISTLE, "unit_id": key[0], "unit": key[1], "median_report_in_hours": None}
+            )
         entries[key]["overdue"] = count
     return _ranked(list(entries.values()))
 
 
-def by_source(conn: sqlite3.Connection, period: Period) -> dict[str, dict[str, int]]:
+def by_source(groups: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
     """Collected and handled per source, in the vocabulary's order; only the sources with
-    collected orders."""
-    found = {row["key"]: row for row in repo.source_breakdown(conn, period.start_at, period.end_at)}
-    return {
-        key: {"collected": found[key]["collected"], "handled": found[key]["handled"]}
-        for key in vocab.ISSUE_SOURCES
-        if key in found
-    }
+    collected orders (summed from `repository.report.issue_groups`' rows)."""
+    found: dict[str, dict[str, int]] = {}
+    for row in groups:
+        counts = found.setdefault(row["source"], {"collected": 0, "handled": 0})
+        counts["collected"] += row["collected"]
+        counts["handled"] += row["handled"]
+    return {key: found[key] for key in vocab.ISSUE_SOURCES if key in found}
 
 
 def top_categories(by_category: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
@@ -228,12 +215,17 @@ def top_categories(by_category: dict[str, dict[str, int]]) -> list[dict[str, Any
 
 
 def issue_sections(
-    conn: sqlite3.Connection, period: Period, cutoff: str, issues: dict[str, Any]
+    conn: sqlite3.Connection,
+    period: Period,
+    cutoff: str,
+    issues: dict[str, Any],
+    groups: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """The keys this module adds to the report's `issues` section."""
+    """The keys this module adds to the report's `issues` section (`groups`: the rows of
+    `repository.report.issue_groups` the section was summed from)."""
     overdue = overdue_list(conn, period.end_at, cutoff)
     return {
-        "by_source": by_source(conn, period),
+        "by_source": by_source(groups),
         "top_categories": top_categories(issues["by_category"]),
         "by_department": by_department(conn, period, cutoff, overdue),
         "overdue_list": overdue,
@@ -255,7 +247,7 @@ def duty_section(conn: sqlite3.Connection, period: Period, cutoff: str) -> dict[
     if not months:
         return {"units": []}
     activities = activities_in(conn, period.start, period.end)
-    dispatched = repo.dispatches(conn, period.start_at, period.end_at)
+    start, end = period.start_at, period.end_at
     units = []
     for (unit_id, unit), its_months in months.items():
         led = [
@@ -270,12 +262,13 @@ def duty_section(conn: sqlite3.Connection, period: Period, cutoff: str) -> dict[
             for row in activities
             if row["lead_unit_id"] == unit_id and row["date"][:7] in its_months
         ]
-        whistles = [
-            row
-            for row in dispatched
-            if row["unit_id"] == unit_id and row["dispatched_at"][:7] in its_months
-        ]
-        figures = department_entry(unit_id, unit, whistles, period.end_at, cutoff)
+        whistles = repo.whistles(conn, start, end, unit_id, its_months)
+        counted = repo.department_figures(conn, start, end, cutoff, unit_id, its_months)
+        figures = department_entry(
+            counted[0]
+            if counted
+            else {**_NO_WHISTLE, "unit_id": unit_id, "unit": unit, "median_report_in_hours": None}
+        )
         units.append(
             {
                 "unit_id": unit_id,
