@@ -10,7 +10,9 @@ parsers: credit code with its GB 32100 check character, merchant category, grid,
 opening date; the name required), line-numbered reasons, the in-file duplicate check by
 credit code else name, one load of the existing units, then the new units as tuples in one
 `executemany`, in one transaction with beiwen's pragmas and its import history (the same
-TEMP triggers record every row for `imports undo`). Nothing of beiwen's pipeline is used:
+TEMP triggers record every row for `imports undo`; the search index's triggers paused and
+the new units' documents written at once before the commit, as beiwen's imports do since
+m015: `search_schema.pause`/`resume`). Nothing of beiwen's pipeline is used:
 no Table, no ImportSpec, no batches. Prints the count written, or the reasons and exits 1.
 """
 
@@ -35,6 +37,7 @@ COLUMNS = ("code", "name", "kind", "category", "grid", "address", "contact", "ph
 
 
 def main(argv: list[str]) -> int:
+    from beiwen import search_schema
     from beiwen.errors import BeiwenError
     from beiwen.parsing import iso, now, parse_credit_code, parse_date, parse_phone
     from beiwen.repository import imports as history
@@ -113,6 +116,7 @@ def main(argv: list[str]) -> int:
     ).lastrowid
     assert import_id is not None
     line_now = [0]
+    search_schema.pause(conn)
     history.start_capture(conn, import_id, lambda: line_now[0])
 
     def numbered() -> object:
@@ -125,6 +129,7 @@ def main(argv: list[str]) -> int:
         f"VALUES ({', '.join('?' * (len(COLUMNS) + 3))})",
         numbered(),  # type: ignore[arg-type]
     )
+    search_schema.resume(conn, history.CHANGES_OF_IMPORT, (import_id,))
     history.stop_capture(conn)
     conn.execute("COMMIT")
     print(len(values))

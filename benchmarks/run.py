@@ -162,7 +162,13 @@ def log(message: str) -> None:
 
 
 def child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BEIWEN_")}
+    # PYTHONDONTWRITEBYTECODE would make every run compile beiwen's sources again (the
+    # warm-up round is there to write the bytecode caches, as an installed beiwen has them)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("BEIWEN_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env.update({"BEIWEN_LANG": "en", "NO_COLOR": "1"})
     return env
 
