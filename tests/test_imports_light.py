@@ -101,6 +101,12 @@ def test_issue_add_imports_no_heavy_module(ready: Cli, db_path: Path) -> None:
     )
     assert heavy_among(modules) == []
     assert "beiwen.commands.issues" in modules
+    # the rooms of services.issues load when asked for: not the import, export, corrections
+    assert "beiwen.services.issues.moves" in modules
+    assert {
+        "beiwen.services.issues.exchange",
+        "beiwen.services.issues.corrections",
+    } & modules == set()
 
 
 def orders_file(ready: Cli) -> None:
