@@ -169,6 +169,9 @@ _TITLE_WORDS = ("名册", "名单", "台账", "统计", "汇总", "一览", "清
 
 def is_total_row(cells: list[str]) -> bool:
     """Whether the first filled cell starts with 合计, 小计, 总计 or 共计."""
+    head = cells[0][:1] if cells else ""
+    if head and head not in _TOTAL_STARTS and not head.isspace():
+        return False  # most rows: the first cell is filled and starts otherwise
     first = next((cell for cell in cells if cell.strip()), "")
     if first.lstrip()[:1] not in _TOTAL_STARTS:
         return False  # most rows: no full-width forms or spaces to take away first
@@ -342,8 +345,11 @@ def _import_rows(
             problems = _row_problems(line, cells, width, mapping, header)
             clean: dict[str, Any] = {}
             if not problems:
-                if escaped:
-                    raw = {c: _unescaped(cells[i].strip()) for i, c in picks}
+                if escaped:  # unneutralise only the few cells that start with an apostrophe
+                    raw = {
+                        c: v if (v := cells[i].strip())[:1] != "'" else unneutralise(v)
+                        for i, c in picks
+                    }
                 else:
                     raw = {c: cells[i].strip() for i, c in picks}
                 clean, reasons = validate(raw)
@@ -369,11 +375,6 @@ def _import_rows(
     return summary
 
 
-def _unescaped(cell: str) -> str:
-    """`unneutralise` for the few cells that start with an apostrophe."""
-    return unneutralise(cell) if cell[:1] == "'" else cell
-
-
 def _row_problems(
     line: int, cells: list[str], width: int, mapping: list[str | None], header: list[str]
 ) -> list[str]:
@@ -384,6 +385,8 @@ def _row_problems(
         # Trailing empty cells beyond the header are what spreadsheets leave; they are harmless.
         if len(cells) < width or any(cell.strip() for cell in cells[width:]):
             return [t("import.ragged", line=line, cells=len(cells), columns=width)]
+    if "\x00" not in "".join(cells):
+        return []
     return [
         t("import.nul", line=line, column=header[index])
         for index, canonical in enumerate(mapping)
