@@ -236,9 +236,8 @@ def duty_section(conn: sqlite3.Connection, period: Period, cutoff: str) -> dict[
     """The duty unit(s) of the period's months (轮值书记单位), each with what it did in its
     months of the period: the activities it led, the orders whistled to it and how fast it
     reported in (the figures of `by_department`, counted over its months only)."""
-    from beiwen.services.activities import activities_in
     from beiwen.services.report_meetings import hosted
-    from beiwen.services.rotation import duty_units
+    from beiwen.services.report_reads import activities_in, duty_units
 
     first, last = period.months
     months: dict[tuple[int, str], list[str]] = defaultdict(list)
