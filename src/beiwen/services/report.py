@@ -227,7 +227,9 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
     from beiwen.services.report_party import party_section  # the register: report_party.py
 
     report["party"] = party_section(conn, period)
-    report["duty"] = report_sections.duty_section(conn, period, cutoff)
+    report["duty"] = report_sections.duty_section(
+        conn, period, cutoff, report["issues"]["by_department"]
+    )
     from beiwen.services.report_lists import lists_section  # 三张清单: report_lists.py
 
     report["lists"] = lists_section(conn, period)

@@ -232,10 +232,19 @@ def issue_sections(
     }
 
 
-def duty_section(conn: sqlite3.Connection, period: Period, cutoff: str) -> dict[str, Any]:
+def duty_section(
+    conn: sqlite3.Connection,
+    period: Period,
+    cutoff: str,
+    departments: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The duty unit(s) of the period's months (轮值书记单位), each with what it did in its
     months of the period: the activities it led, the orders whistled to it and how fast it
-    reported in (the figures of `by_department`, counted over its months only)."""
+    reported in (the figures of `by_department`, counted over its months only).
+
+    `departments`: the period's `by_department` entries, when the caller has them; a duty
+    unit on duty in every month of the period takes its figures from there (counted over the
+    same whistles) instead of counting them again."""
     from beiwen.services.report_meetings import hosted
     from beiwen.services.report_reads import activities_in, duty_units
 
@@ -247,6 +256,8 @@ def duty_section(conn: sqlite3.Connection, period: Period, cutoff: str) -> dict[
         return {"units": []}
     activities = activities_in(conn, period.start, period.end)
     start, end = period.start_at, period.end_at
+    every_month = _month_count(first, last)
+    counted_already = {entry["unit_id"]: entry for entry in departments or []}
     units = []
     for (unit_id, unit), its_months in months.items():
         led = [
@@ -262,12 +273,23 @@ def duty_section(conn: sqlite3.Connection, period: Period, cutoff: str) -> dict[
             if row["lead_unit_id"] == unit_id and row["date"][:7] in its_months
         ]
         whistles = repo.whistles(conn, start, end, unit_id, its_months)
-        counted = repo.department_figures(conn, start, end, cutoff, unit_id, its_months)
-        figures = department_entry(
-            counted[0]
-            if counted
-            else {**_NO_WHISTLE, "unit_id": unit_id, "unit": unit, "median_report_in_hours": None}
-        )
+        figures: dict[str, Any]
+        if departments is not None and len(its_months) == every_month:
+            figures = counted_already.get(unit_id) or department_entry(
+                {**_NO_WHISTLE, "unit_id": unit_id, "unit": unit, "median_report_in_hours": None}
+            )
+        else:
+            counted = repo.department_figures(conn, start, end, cutoff, unit_id, its_months)
+            figures = department_entry(
+                counted[0]
+                if counted
+                else {
+                    **_NO_WHISTLE,
+                    "unit_id": unit_id,
+                    "unit": unit,
+                    "median_report_in_hours": None,
+                }
+            )
         units.append(
             {
                 "unit_id": unit_id,
@@ -295,3 +317,8 @@ def duty_section(conn: sqlite3.Connection, period: Period, cutoff: str) -> dict[
             }
         )
     return {"units": units}
+
+
+def _month_count(first: str, last: str) -> int:
+    """The months from `first` to `last` (YYYY-MM), both counted."""
+    return (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]) + 1
