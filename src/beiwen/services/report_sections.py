@@ -306,10 +306,10 @@ def duty_section(
                         "id": row["issue_id"],
                         "dispatched_at": row["dispatched_at"],
                         "accepted_at": row["accepted_at"]
-                        if _before(row["accepted_at"], period.end_at)
+                        if _before(row["accepted_at"], end)
                         else None,
                         "report_in_hours": row["report_in_hours"]
-                        if _before(row["accepted_at"], period.end_at)
+                        if _before(row["accepted_at"], end)
                         else None,
                     }
                     for row in whistles
