@@ -102,16 +102,16 @@ def _by_order(conn: sqlite3.Connection, end: str) -> bool:
     """Whether the candidates of `_touched_since` and `_due_candidates` are cheaper found
     order by order (the orders reported before `end`, each with an index probe for a step at
     or after it) than from the steps since `end` (an index range of the event log): when at
-    most twice as many orders were reported before `end` as after it (on the 1M benchmark
-    file an order probed costs about a third of an order's steps since), so that an old
+    most 2.5 times as many orders were reported before `end` as after it (where the two cost
+    the same on the 1M benchmark file: between 2025-12 and 2026-01), so that an old
     period costs what the file's history up to its end costs, and of what came later only
     an index count of the orders reported since. The count of the orders before `end` stops
-    past twice those after it: a recent period pays for a count of its last orders only."""
+    past 2.5 times those after it: a recent period pays for a count of its last orders only."""
     found = conn.execute(
         """
         SELECT (SELECT count(*) FROM (SELECT 1 FROM issues WHERE reported_at < :end
-                LIMIT 2 * (SELECT count(*) FROM issues WHERE reported_at >= :end) + 1))
-            <= 2 * (SELECT count(*) FROM issues WHERE reported_at >= :end)
+                LIMIT 5 * (SELECT count(*) FROM issues WHERE reported_at >= :end) / 2 + 1))
+            * 2 <= 5 * (SELECT count(*) FROM issues WHERE reported_at >= :end)
         """,
         {"end": end},
     ).fetchone()
