@@ -221,26 +221,6 @@ def hours(
     return found
 
 
-def open_at(conn: sqlite3.Connection, end: str, due_before: str) -> Row:
-    """Orders reported before `end` and still to be handled at `end`, however old; overdue:
-    of those, due before `due_before`.
-
-    Index-friendly: only the orders open now and those with a step at or after `end` are
-    looked at, so a recent month costs the same with 1M orders or 10M; for an old `end`
-    (`_by_order`), the orders reported before it, each tested by an index probe."""
-    found = one(
-        conn,
-        f"""
-        SELECT count(*) AS open, coalesce(sum(due_at < :due), 0) AS overdue
-        FROM ({facts_as_of(_touched_since(":end", _by_order(conn, end)))})
-        WHERE state = 'open'
-        """,
-        {"end": end, "due": due_before},
-    )
-    assert found is not None
-    return found
-
-
 def issue_list(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
     """The collected orders of the period with what each contributes (for --explain)."""
     return rows(
@@ -270,8 +250,13 @@ def due_list(conn: sqlite3.Connection, start: str, end: str, due_before: str) ->
 
 
 def open_list(conn: sqlite3.Connection, end: str, due_before: str | None = None) -> list[Row]:
-    """The orders `open_at` counts, oldest first (`status` is the one they have now); with
-    `due_before`, only the overdue ones (due before it)."""
+    """Orders reported before `end` and still to be handled at `end`, however old, oldest
+    first (`status` is the one they have now); with `due_before`, only the overdue ones (due
+    before it). The report counts them (open; overdue: due before the end, or now).
+
+    Index-friendly: only the orders open now and those with a step at or after `end` are
+    looked at, so a recent month costs the same with 1M orders or 10M; for an old `end`
+    (`_by_order`), the orders reported before it, each tested by an index probe."""
     overdue = "AND due_at < :due" if due_before is not None else ""
     return rows(
         conn,

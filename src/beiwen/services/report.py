@@ -114,22 +114,23 @@ def issue_section(conn: sqlite3.Connection, period: Period) -> dict[str, Any]:
 
 def _issue_figures(
     conn: sqlite3.Connection, period: Period
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The issues section and the rows of `issue_groups` it sums (the sources' breakdown of
-    services/report_sections.py sums them too)."""
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The issues section, the rows of `issue_groups` it sums (the sources' breakdown of
+    services/report_sections.py sums them too) and the orders open at the end it counts
+    (`open_list`: the overdue list is those of them past their due time)."""
     start, end = period.start_at, period.end_at
     groups = repo.issue_groups(conn, start, end)  # one pass: totals, categories, grids, sources
     totals = {key: sum(row[key] for row in groups) for key in _COUNTS}
     cutoff = _due_cutoff(period)
-    backlog = repo.open_at(conn, end, cutoff)
+    backlog = repo.open_list(conn, end)
     due = repo.due_totals(conn, start, end, cutoff)
     durations = repo.hours(conn, start, end)
     section: dict[str, Any] = {
         "collected": totals["collected"],
         "handled": totals["handled"],
         "handling_rate": rate(totals["handled"], totals["collected"]),
-        "open": backlog["open"],
-        "overdue": backlog["overdue"],
+        "open": len(backlog),
+        "overdue": sum(row["due_at"] is not None and row["due_at"] < cutoff for row in backlog),
         "on_time_rate": rate(due["on_time"], due["due"]),
         "handled_on_time_rate": rate(totals["handled_on_time"], totals["handled"]),
         "median_response_hours": _median(h[0] for h in durations),
@@ -145,7 +146,7 @@ def _issue_figures(
             "satisfaction_rate": [totals["satisfied"], totals["followed_up"]],
         },
     }
-    return section, groups
+    return section, groups, backlog
 
 
 _COUNTS = ("collected", "handled", "handled_on_time", "followed_up", "satisfied")
@@ -175,7 +176,7 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
     from beiwen.services.report_reads import duty_units, held_by_course, totals_by_kind
 
     first_month, last_month = period.months
-    issues, groups = _issue_figures(conn, period)
+    issues, groups, backlog = _issue_figures(conn, period)
     classes = held_by_course(conn, period.start, period.end)
     kinds = totals_by_kind(conn, period.start, period.end)
     duty = duty_units(conn, first_month, last_month)
@@ -223,7 +224,9 @@ def build_report(conn: sqlite3.Connection, period: Period, compare: bool = False
     from beiwen.services import report_meetings, report_sections
 
     cutoff = _due_cutoff(period)
-    report["issues"].update(report_sections.issue_sections(conn, period, cutoff, issues, groups))
+    report["issues"].update(
+        report_sections.issue_sections(conn, period, cutoff, issues, groups, backlog)
+    )
     from beiwen.services.report_party import party_section  # the register: report_party.py
 
     report["party"] = party_section(conn, period)

@@ -137,11 +137,20 @@ def _ranked(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return scored + sorted(unscored, key=lambda entry: (entry["unit"], entry["unit_id"]))
 
 
-def overdue_list(conn: sqlite3.Connection, end: str, cutoff: str) -> list[dict[str, Any]]:
+def overdue_list(
+    conn: sqlite3.Connection,
+    end: str,
+    cutoff: str,
+    backlog: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """The orders open at `end` and past their due time at `cutoff` (the end, or now), oldest
     due first, with the departments holding them then. `days_overdue` counts a started day
-    as a whole one."""
-    backlog = report_repo.open_list(conn, end, due_before=cutoff)
+    as a whole one. `backlog`: the orders open at `end` (`open_list`), when the caller has
+    read them already."""
+    if backlog is None:
+        backlog = report_repo.open_list(conn, end, due_before=cutoff)
+    else:
+        backlog = [row for row in backlog if row["due_at"] is not None and row["due_at"] < cutoff]
     holding: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in repo.holders(conn, end, [row["id"] for row in backlog]):
         holding[row["issue_id"]].append({"unit_id": row["unit_id"], "unit": row["unit"]})
@@ -220,10 +229,12 @@ def issue_sections(
     cutoff: str,
     issues: dict[str, Any],
     groups: list[dict[str, Any]],
+    backlog: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The keys this module adds to the report's `issues` section (`groups`: the rows of
-    `repository.report.issue_groups` the section was summed from)."""
-    overdue = overdue_list(conn, period.end_at, cutoff)
+    `repository.report.issue_groups` the section was summed from; `backlog`: the orders open
+    at the end it counted, `repository.report.open_list`)."""
+    overdue = overdue_list(conn, period.end_at, cutoff, backlog)
     return {
         "by_source": by_source(groups),
         "top_categories": top_categories(issues["by_category"]),
