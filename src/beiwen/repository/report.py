@@ -163,16 +163,24 @@ _PERIOD = "i.reported_at >= :start AND i.reported_at < :end"
 
 def issue_groups(conn: sqlite3.Connection, start: str, end: str) -> list[Row]:
     """The period's collected orders counted per (category, grid, source), in one pass over
-    the month: the totals and the three breakdowns are sums of these rows."""
+    the month: the totals and the three breakdowns are sums of these rows. Each order's
+    flags are worked out in a co-routine (OFFSET 0: not flattened), so the GROUP BY sorts
+    the three keys and four flags, not every column the facts are worked out from."""
     return rows(
         conn,
         f"""
         SELECT category, grid, source, count(*) AS collected,
-               coalesce(sum(handled_at IS NOT NULL), 0) AS handled,
-               coalesce(sum(handled_at IS NOT NULL AND on_time), 0) AS handled_on_time,
-               coalesce(sum(satisfaction IS NOT NULL), 0) AS followed_up,
-               coalesce(sum(satisfaction IN ('satisfied', 'basic')), 0) AS satisfied
-        FROM ({facts_as_of(_PERIOD)}) WHERE {_COLLECTED}
+               coalesce(sum(handled), 0) AS handled,
+               coalesce(sum(handled AND on_time), 0) AS handled_on_time,
+               coalesce(sum(followed_up), 0) AS followed_up,
+               coalesce(sum(satisfied), 0) AS satisfied
+        FROM (
+            SELECT category, grid, source, handled_at IS NOT NULL AS handled, on_time,
+                satisfaction IS NOT NULL AS followed_up,
+                satisfaction IN ('satisfied', 'basic') AS satisfied
+            FROM ({facts_as_of(_PERIOD)}) WHERE {_COLLECTED}
+            LIMIT -1 OFFSET 0
+        )
         GROUP BY category, grid, source
         """,
         {"start": start, "end": end},
