@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import Cli
 
-from conftest import Cli
-
-AWKWARD = 'say "hi" \\ back\nslash / tab\t bell\x07 nul\x00 \r\b\f\x1f del\x7f sep\u2028 emoji 😀 全角，'
+AWKWARD = (
+    'say "hi" \\ back\nslash / tab\t bell\x07 nul\x00 \r\b\f\x1f del\x7f sep\u2028 emoji 😀 全角，'
+)
 
 
 def one_line_rows(rows: list[dict[str, Any]]) -> str:
