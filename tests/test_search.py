@@ -286,3 +286,25 @@ def test_the_pause_migration_keeps_the_index_of_an_older_file(
     assert matching_ids(conn, "unit", "茶社")
     conn.close()
     assert documents(old) == rebuilt(old, tmp_path)
+
+
+def test_a_pause_left_committed_is_found_and_repaired(ready: Cli, tmp_path: Path) -> None:
+    ready.ok("units", "import", str(EXAMPLES / "council_units.csv"))
+    conn = sqlite3.connect(ready.db)
+    with conn:  # another program commits what an import only holds inside its transaction
+        conn.execute("INSERT INTO search_paused (since) VALUES ('2024-08-01T09:00:00+08:00')")
+    conn.close()
+    ready.ok("units", "add", "缙云茶社", "--kind", "merchant", "--grid", "1")
+    assert ids(ready, "units", "list", "--search", "茶社") == []  # not indexed: paused
+    checked = ready.fails("db", "check")
+    assert "beiwen db reindex" in checked.stderr
+    doctor = ready("doctor", lang="zh")
+    assert doctor.exit_code == 1 and "beiwen db reindex" in doctor.stdout + doctor.stderr
+    done = ready.ok("db", "reindex", lang="zh")
+    assert "全文检索索引已重建" in done.stderr
+    assert paused_rows(ready.db) == 0
+    assert ids(ready, "units", "list", "--search", "茶社")
+    ready.ok("units", "add", "嘉陵小面馆", "--kind", "merchant", "--grid", "1")
+    assert ids(ready, "units", "list", "--search", "面馆")  # the triggers run again
+    assert documents(ready.db) == rebuilt(ready.db, tmp_path)
+    ready.ok("db", "check")

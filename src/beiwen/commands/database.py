@@ -90,9 +90,19 @@ def db_check(ctx: typer.Context) -> None:
     from beiwen.services.database import check_database
 
     result = check_database(connect(ctx))
-    if result.problems:
-        raise BeiwenError(t("db.check_failed", count=len(result.problems)), details=result.problems)
+    found = [*result.problems, *result.repairs]
+    if found:
+        raise BeiwenError(t("db.check_failed", count=len(found)), details=found)
     sys.stdout.write(t("db.check_ok", counts=_counts(result.tables)) + "\n")
+
+
+@app.command("reindex")
+def db_reindex(ctx: typer.Context) -> None:
+    """Rebuild the full-text search index from the tables (a repair: it keeps itself true)."""
+    from beiwen.services.database import reindex_database
+
+    count = reindex_database(connect(ctx))
+    sys.stderr.write(t("db.reindexed", count=count) + "\n")
 
 
 def _counts(counts: dict[str, int]) -> str:

@@ -12,7 +12,7 @@ import sqlite3
 import unicodedata
 
 from beiwen.repository import phone_search, scalar
-from beiwen.search_schema import KINDS, SPAN, index_everything
+from beiwen.search_schema import KINDS, PAUSE_TABLE, SPAN, existing, index_everything, resume
 
 # A query that no document can match (FTS5 refuses an empty one): a search made only of
 # spaces and punctuation, which the tokenizer drops, finds nothing.
@@ -107,7 +107,16 @@ def matching_ids(conn: sqlite3.Connection, kind: str, text: str) -> list[int]:
 
 
 def rebuild(conn: sqlite3.Connection) -> int:
-    """Index every row again (a repair; the triggers keep the index true otherwise);
-    returns the number of documents."""
+    """Index every row again and end any pause of the triggers (a repair; the triggers keep
+    the index true otherwise); returns the number of documents."""
+    resume(conn)
     index_everything(conn)
     return int(scalar(conn, "SELECT count(*) FROM search_index") or 0)
+
+
+def is_paused(conn: sqlite3.Connection) -> bool:
+    """Whether the file holds a committed pause of the triggers (search_schema.pause is only
+    ever held inside an import's own transaction: another program wrote this one)."""
+    if not existing(conn, PAUSE_TABLE):
+        return False
+    return conn.execute(f"SELECT 1 FROM {PAUSE_TABLE} LIMIT 1").fetchone() is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from beiwen import db
 from beiwen.errors import BeiwenError, ConflictError
 from beiwen.i18n import t
 from beiwen.repository import database as repo
+from beiwen.repository import search
 from beiwen.vocab import TABLES, display
 
 
@@ -74,14 +75,23 @@ def restore_database(path: Path, backup: Path, *, now: datetime | None = None) -
 
 @dataclass
 class CheckResult:
-    problems: list[str]
+    problems: list[str]  # damage: integrity, foreign keys (a backup is the fix)
     tables: dict[str, int]
+    repairs: list[str] = field(default_factory=list)  # each with its own fix, no restore
 
 
 def check_database(conn: sqlite3.Connection) -> CheckResult:
     problems = [t("db.check_integrity", detail=detail) for detail in repo.integrity_problems(conn)]
     problems += foreign_key_messages(conn)
-    return CheckResult(problems=problems, tables=repo.table_counts(conn))
+    repairs = [t("db.search_paused")] if search.is_paused(conn) else []
+    return CheckResult(problems=problems, tables=repo.table_counts(conn), repairs=repairs)
+
+
+def reindex_database(conn: sqlite3.Connection) -> int:
+    """Index every row again and end a pause of the index's triggers that another program
+    left committed (`beiwen db reindex`); the number of documents."""
+    with db.write(conn):
+        return search.rebuild(conn)
 
 
 def table_label(name: str) -> str:

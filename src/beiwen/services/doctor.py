@@ -141,6 +141,7 @@ def _content_problems(conn: sqlite3.Connection, path: Path, found: Diagnosis) ->
     problems += [f"{' '.join(line.split())}{then}{fix}" for line in checked.problems[:MAX_DETAILS]]
     if len(checked.problems) > MAX_DETAILS:
         problems.append(t("doctor.more_problems", count=len(checked.problems) - MAX_DETAILS))
+    problems += checked.repairs
     if MIGRATIONS_TABLE not in checked.tables:
         key = "doctor.not_beiwen" if checked.tables else "doctor.no_schema"
         problems.append(t(key, path=path))
