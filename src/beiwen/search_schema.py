@@ -19,8 +19,8 @@ document it touched (`refresh()`: out by rowid, back in as the tables now read).
 `MAX_CHARS` characters of a column is not indexed. The measurements behind the choice are
 in docs/ARCHITECTURE.md.
 
-**Bulk writes.** A trigger costs about 150 µs a row (the bigrams in SQL, the document out
-and back in), ten times the row's own insert. An import (services/imports.py `recording`)
+**Bulk writes.** Through the triggers (the bigrams in SQL, the document out and back in)
+an import spent half as much again (20,000 units: 2.15 s of CPU against 1.43 s). An import (services/imports.py `recording`)
 therefore pauses the triggers inside its own transaction (`pause`: a row in
 `search_paused`, which every trigger's WHEN reads; m015) and, before it commits, rewrites
 at once the documents of every row its history recorded (`resume`), with the bigrams from
