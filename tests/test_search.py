@@ -229,6 +229,13 @@ def test_imports_rewrite_the_documents_they_touched(ready: Cli, tmp_path: Path) 
         assert paused_rows(ready.db) == 0
         assert documents(ready.db) == rebuilt(ready.db, tmp_path), name
     assert ids(ready, "issue", "list", "--search", "瓷砖", "--all")
+    # the work orders taken back and imported again: the undo rewrites their documents too
+    orders = json.loads(ready.ok("imports", "list", "--format", "json").stdout)[2]["id"]
+    ready.ok("imports", "undo", str(orders))
+    assert ids(ready, "issue", "list", "--search", "瓷砖", "--all") == []
+    assert documents(ready.db) == rebuilt(ready.db, tmp_path)
+    ready.ok("issue", "import", str(EXAMPLES / "issues_2024.csv"))
+    assert documents(ready.db) == rebuilt(ready.db, tmp_path)
     # an import that updates rows: the changed addresses are what the index holds
     lines = (EXAMPLES / "merchants.csv").read_text(encoding="gb18030").splitlines()
     changed = [lines[0], *(line.replace("北碚区", "缙云山") for line in lines[1:6])]

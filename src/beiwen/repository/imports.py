@@ -179,7 +179,8 @@ def defer_foreign_keys(conn: sqlite3.Connection) -> None:
 def set_aside_triggers(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
     """Drop the schema's own triggers on `tables` (e.g. issue_events' append-only guard) for
     the undo's transaction; returns their SQL, to create them again before it commits. The
-    search index's triggers stay: they keep the index true through the undo."""
+    search index's triggers stay (the undo pauses them and rewrites the documents of the
+    rows it put back at once: search_schema.pause/resume)."""
     found = [
         (name, sql)
         for name, table, sql in conn.execute(

@@ -249,9 +249,11 @@ def undo_import(conn: sqlite3.Connection, ref: str, *, dry_run: bool = False) ->
         repo.defer_foreign_keys(conn)
         dangling_before = set(foreign_key_problems(conn))
         guards = repo.set_aside_triggers(conn, {change["table_name"] for change in changes})
+        search_schema.pause(conn)  # the documents of the rows put back: at once, below
         for change in reversed(changes):
             _revert(conn, change, record["id"])
         _count(changes, result)
+        search_schema.resume(conn, repo.CHANGES_OF_IMPORT, (record["id"],))
         repo.restore_triggers(conn, guards)
         dangling = [
             t("imports.dangling", table=display(TABLES, table), row=row, parent=display(TABLES, to))
