@@ -20,11 +20,12 @@ document it touched (`refresh()`: out by rowid, back in as the tables now read).
 in docs/ARCHITECTURE.md.
 
 **Bulk writes.** Through the triggers (the bigrams in SQL, the document out and back in)
-an import spent half as much again (20,000 units: 2.15 s of CPU against 1.43 s). An import (services/imports.py `recording`)
-therefore pauses the triggers inside its own transaction (`pause`: a row in
-`search_paused`, which every trigger's WHEN reads; m015) and, before it commits, rewrites
-at once the documents of every row its history recorded (`resume`), with the bigrams from
-the Python function `bigram_text`, which gives exactly what `bigrams()` gives. No other
+an import spent half as much again (20,000 units: 2.15 s of CPU against 1.43 s). An import
+(services/imports.py `recording`) and its undo therefore pause the triggers inside their
+own transaction (`pause`: a row in `search_paused`, which every trigger's WHEN reads; m015)
+and, before they commit, rewrite at once the documents of every row the import's history
+names (`resume`), with the bigrams from the Python function `bigram_text`, which gives
+exactly what `bigrams()` gives; so does `index_everything`. No other
 connection ever sees the row: it is written and deleted in the same transaction.
 
 The labels and the Chinese views that m013 makes too are in zh_views.py.
