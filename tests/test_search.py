@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.conftest import Cli
+from tests.conftest import Cli, older_copy
 
+from beiwen.migrations import STEPS
 from beiwen.repository.search import NOTHING, match_query, matching_ids
 from beiwen.search_schema import KINDS, bigram_text, bigrams, document_select
 
@@ -284,36 +285,22 @@ def test_a_refused_or_dry_run_import_leaves_the_index_and_no_pause(
 def test_the_pause_migration_keeps_the_index_of_an_older_file(
     demo_template: Path, tmp_path: Path
 ) -> None:
-    from beiwen.search_schema import PAUSE_TABLE, trigger_names, trigger_statements
-
-    # the demo as m014 left it: the triggers without their WHEN, no pause table (conftest's
-    # older_copy cannot copy an FTS5 index: its shadow tables are not plain rows)
     old = tmp_path / "m014.db"
-    shutil.copy(demo_template, old)
-    conn = sqlite3.connect(old, isolation_level=None)
-    conn.execute("BEGIN")
-    for name in trigger_names(conn):
-        conn.execute(f"DROP TRIGGER {name}")
-    conn.execute(f"DROP TABLE {PAUSE_TABLE}")
-    for statement in trigger_statements(conn):
-        conn.execute(statement)
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm015_search_pause'")
-    conn.execute("COMMIT")
-    assert all(
-        "WHEN" not in sql
-        for (sql,) in conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search%'"
-        )
+    older_copy(demo_template, old, [step.__name__ for step in STEPS].index("m015_search_pause"))
+    conn = sqlite3.connect(old)
+    assert (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_paused'").fetchone() is None
     )
+    triggers = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search%'"
+    assert all("WHEN" not in sql for (sql,) in conn.execute(triggers))
     conn.close()
+    assert documents(old) == rebuilt(old, tmp_path)  # the older file, indexed as it was copied
     cli = Cli(old)
     cli.ok("units", "add", "缙云茶社", "--kind", "merchant", "--grid", "1")  # migrates, then writes
     conn = sqlite3.connect(old)
-    triggers = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search%'"
-    ).fetchall()
-    assert len(triggers) == 24
-    assert all("WHEN NOT EXISTS (SELECT 1 FROM search_paused)" in sql for (sql,) in triggers)
+    found = conn.execute(triggers).fetchall()
+    assert len(found) == 24
+    assert all("WHEN NOT EXISTS (SELECT 1 FROM search_paused)" in sql for (sql,) in found)
     assert matching_ids(conn, "unit", "茶社")
     conn.close()
     assert documents(old) == rebuilt(old, tmp_path)
