@@ -18,6 +18,7 @@ NOT_FOR_THE_REPORT = (
     "beiwen.services.activities",
     "beiwen.services.courses",
     "beiwen.services.rotation",
+    "beiwen.services.importing",  # service_records loads the import pipeline only to import
 )
 
 

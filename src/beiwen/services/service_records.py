@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beiwen import db
 from beiwen.errors import BeiwenError, ConflictError, InvalidInputError
@@ -26,7 +26,9 @@ from beiwen.parsing import iso, now, parse_date, parse_decimal
 from beiwen.repository import Row
 from beiwen.repository import service_records as repo
 from beiwen.services import refs
-from beiwen.services.importing import ImportSpec, ImportSummary, RowOutcome, run_import
+
+if TYPE_CHECKING:  # the import pipeline loads when a file is imported, not for the report
+    from beiwen.services.importing import ImportSpec, ImportSummary, RowOutcome
 
 MAX_HOURS_A_DAY = 24.0
 # The columns of a sign-in sheet (签到表) for `service log-sheet`.
@@ -299,6 +301,8 @@ def sheet_spec(
     share the name), the hours of the row or else `hours`, logged on `day` against `where`.
     A volunteer already logged for that activity or class that day is left unchanged, so
     that the same sheet imported twice logs nobody twice."""
+    from beiwen.services.importing import ImportSpec
+
     stamp = iso(now())
 
     def validate(raw: dict[str, str]) -> tuple[Row, list[str]]:
@@ -368,6 +372,8 @@ def import_spec(conn: sqlite3.Connection) -> ImportSpec:
     """A service ledger: one record a row (person, date, hours, at most one activity, class
     or work order, note), by the rules of `service log`; a row equal to a stored record is
     unchanged, so that a ledger imported twice logs nothing twice."""
+    from beiwen.services.importing import ImportSpec
+
     stamp = iso(now())
 
     def validate(raw: dict[str, str]) -> tuple[Row, list[str]]:
@@ -430,6 +436,8 @@ def _stored(clean: Row) -> Row:
 
 def import_records(conn: sqlite3.Connection, path: Path, **options: Any) -> ImportSummary:
     """Import a service ledger, all or nothing."""
+    from beiwen.services.importing import run_import
+
     return run_import(conn, path, import_spec(conn), **options)
 
 
@@ -458,6 +466,8 @@ def log_sheet(
 ) -> ImportSummary:
     """Log service for every volunteer on the sign-in sheet `path` of an activity or a
     class, all or nothing."""
+    from beiwen.services.importing import run_import
+
     if activity is None and course_class is None:
         raise InvalidInputError(t("service.sheet_needs_target"))
     default_hours = parse_hours(hours) if hours is not None else None
