@@ -26,6 +26,7 @@ ZH_METRICS = (
     "、召开联席会、议定事项、议定事项已办结"
     "、收集需求、转办需求、已反馈需求、对接项目需求、完成项目、项目帮扶企业、期末超期项目"
     "、志愿服务时长、服务人数"
+    "、党员人数、流动党员人数、明确原组织关系、在职党员人数、双报到、转入党员、转出党员"
 )
 EN_METRICS = (
     "collected, handled, open, overdue, handling_rate, on_time_rate, handled_on_time_rate, "
@@ -35,6 +36,8 @@ EN_METRICS = (
     ", needs_collected, needs_transferred, needs_replied, needs_matched, projects_done, "
     "enterprises_helped, projects_overdue"
     ", service_hours, service_people"
+    ", party_members, party_mobile, mobile_registered, party_in_service, in_service_reported, "
+    "party_joined, party_left"
 )
 
 

@@ -73,6 +73,9 @@ def metric_key(value: str) -> str:
         names += [label((key, pair[1])) for key, pair in vocab.MEETING_METRICS.items()]
         names += [label((key, pair[1])) for key, pair in LIST_METRICS.items()]  # 三张清单
         names += [label((key, pair[1])) for key, pair in vocab.SERVICE_METRICS.items()]
+        from beiwen.services.report_party import PARTY_METRICS
+
+        names += [label((key, pair[1])) for key, pair in PARTY_METRICS.items()]  # 党员名册
         choices = label((", ", "、")).join(names)
         raise InvalidInputError(t("report.unknown_metric", metric=value, choices=choices))
     return found
