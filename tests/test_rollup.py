@@ -465,3 +465,25 @@ def test_usage_mistakes(folder: Path) -> None:
         "rollup", "--month", "2024-08", str(folder / "嘉陵.db"), "--explain", "nonsense"
     )
     assert "nonsense" in unknown.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_file_that_is_no_committee_file_is_named_as_such(tmp_path: Path, lang: str) -> None:
+    """The inputs are files named on the command line: their errors say to check that name,
+    never --db (which names the user's own database)."""
+    text = tmp_path / "笔记.db"
+    text.write_text("not a database\n", encoding="utf-8")
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    cli = Cli(tmp_path / "unused.db")
+    for path in (text, other, empty):
+        failed = cli.fails("rollup", str(path), "--month", "2024-08", lang=lang)
+        assert str(path) in failed.stderr
+        assert ("check the file name" if lang == "en" else "请检查文件名") in failed.stderr
+        assert "--db" not in failed.stderr and "BEIWEN_DB" not in failed.stderr
+        assert len(failed.stderr.splitlines()) == 1
+    assert not (tmp_path / "unused.db").exists()

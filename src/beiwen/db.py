@@ -129,16 +129,19 @@ def open_db(path: Path, *, create: bool = False) -> sqlite3.Connection:
 
 
 @contextmanager
-def _closed_on_error(conn: Connection, path: Path, *, keep_locked: bool = False) -> Iterator[None]:
+def _closed_on_error(
+    conn: Connection, path: Path, *, keep_locked: bool = False, named: bool = False
+) -> Iterator[None]:
     """Close `conn` when what is done with it fails, SQLite's errors in beiwen's words;
-    `keep_locked`: a locked database stays SQLite's error, for the translator's message."""
+    `keep_locked`: a locked database stays SQLite's error, for the translator's message;
+    `named`: the file was named on the command line (a backup, a roll-up's input), not --db."""
     try:
         yield
     except sqlite3.DatabaseError as error:
         conn.close()
         if keep_locked and isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
             raise  # the translator's "locked by another beiwen process" message fits
-        raise database_error(error, path) from None
+        raise database_error(error, path, named=named) from None
     except BaseException:
         conn.close()
         raise
@@ -184,10 +187,10 @@ def open_read_only(path: Path) -> Connection:
     try:
         conn = _connect(path, read_only=True)
     except sqlite3.DatabaseError as error:
-        raise database_error(error, path) from None
+        raise database_error(error, path, named=True) from None
     conn.made_sidecars = missing
-    with _closed_on_error(conn, path):
-        _check_is_beiwen(conn, path, create=False)
+    with _closed_on_error(conn, path, named=True):
+        _check_is_beiwen(conn, path, create=False, named=True)
         pending_names(conn, path)  # raises for a file of a newer beiwen
     return conn
 
@@ -203,14 +206,19 @@ def _sqlite_connect(database: str, *, uri: bool) -> Connection:
     )
 
 
-def _check_is_beiwen(conn: sqlite3.Connection, path: Path, create: bool) -> None:
-    """Refuse, unchanged, a file that is not (or not yet) a beiwen database."""
+def _check_is_beiwen(
+    conn: sqlite3.Connection, path: Path, create: bool, *, named: bool = False
+) -> None:
+    """Refuse, unchanged, a file that is not (or not yet) a beiwen database; `named`: one
+    named on the command line, whose message says to check that name, not --db."""
     from beiwen.migrations import MIGRATION_SET, MIGRATIONS_TABLE
 
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
     if not tables:
         if not create:
-            raise DatabaseMissingError(t("db.no_schema", path=path))
+            raise DatabaseMissingError(
+                t("db.no_schema_named" if named else "db.no_schema", path=path)
+            )
         return
     if (
         MIGRATIONS_TABLE in tables
@@ -219,7 +227,7 @@ def _check_is_beiwen(conn: sqlite3.Connection, path: Path, create: bool) -> None
         ).fetchone()
     ):
         return
-    raise BeiwenError(t("db.foreign", path=path))
+    raise BeiwenError(t("db.foreign_named" if named else "db.foreign", path=path))
 
 
 def _refuse_pending_read_only(conn: sqlite3.Connection, path: Path) -> None:
@@ -229,8 +237,11 @@ def _refuse_pending_read_only(conn: sqlite3.Connection, path: Path) -> None:
         raise BeiwenError(t("db.read_only_upgrade", path=path))
 
 
-def database_error(error: sqlite3.DatabaseError, path: Path | None = None) -> BeiwenError:
-    """The one wording of what SQLite reports: read-only, disk full, I/O error, damage."""
+def database_error(
+    error: sqlite3.DatabaseError, path: Path | None = None, *, named: bool = False
+) -> BeiwenError:
+    """The one wording of what SQLite reports: read-only, disk full, I/O error, damage
+    (`named`: of a file named on the command line, not --db)."""
     text = str(error)
     where = path if path is not None else t("db.this_database")
     if "readonly" in text or "read-only" in text:
@@ -244,7 +255,8 @@ def database_error(error: sqlite3.DatabaseError, path: Path | None = None) -> Be
         and isinstance(error, sqlite3.DatabaseError)
         and ("not a database" in text or "malformed" in text or "encrypted" in text)
     ):
-        return BeiwenError(t("error.not_a_database", path=path, detail=error))
+        key = "error.not_a_database_named" if named else "error.not_a_database"
+        return BeiwenError(t(key, path=path, detail=error))
     return BeiwenError(t("error.database", detail=error))
 
 
