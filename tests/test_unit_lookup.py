@@ -173,6 +173,27 @@ def test_a_unique_guess_is_taken_and_the_command_says_which(demo: Cli) -> None:
     assert english.stderr == 'took unit 12 (重庆市公安局北碚区分局北温泉派出所) for "派出所"\n'
 
 
+def test_a_command_that_fails_after_a_guess_says_only_its_error(demo: Cli) -> None:
+    """The guess is told once the command has done its work; a failure is one line."""
+    for lang, prefix in (("zh", "错误："), ("en", "Error: ")):
+        failed = demo.fails(
+            "issue",
+            "add",
+            "测试",
+            "--category",
+            "vendor",
+            "--unit",
+            "城管",
+            "--grid",
+            "99",
+            lang=lang,
+        )
+        assert failed.stderr.startswith(prefix) and len(failed.stderr.splitlines()) == 1
+        assert "按单位" not in failed.stderr and "took unit" not in failed.stderr
+    added = demo.ok("issue", "add", "测试", "--category", "vendor", "--unit", "城管", lang="zh")
+    assert "“城管”按单位 2（北碚区城市管理局）处理\n" in added.stderr
+
+
 def test_rotation_assign_takes_a_guess(demo: Cli) -> None:
     assigned = demo.ok("rotation", "assign", "2030-01", "司法局", lang="zh")
     assert "“司法局”按单位 5（北碚区司法局）处理\n" in assigned.stderr

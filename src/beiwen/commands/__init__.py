@@ -38,8 +38,9 @@ def state(ctx: typer.Context) -> State:
 
 
 def connect(ctx: typer.Context) -> sqlite3.Connection:
-    """The database, opened on first use; when the command ends (an error too), the notices
-    of the units it found by a guess go to stderr (`refs.taken_notices`)."""
+    """The database, opened on first use; when the command has done its work, the notices of
+    the units it found by a guess go to stderr (`refs.taken_notices`). A command that fails
+    drops them: its one error line stands alone."""
     current = state(ctx)
     if current.connection is None:
         from beiwen.services import refs
@@ -54,5 +55,10 @@ def _print_taken() -> None:
 
     from beiwen.services import refs
 
-    for line in refs.taken_notices():
+    notices = refs.taken_notices()
+    # Called as the command's context closes: an exception on its way out is the failure.
+    failing = sys.exc_info()[1]
+    if failing is not None and not (isinstance(failing, typer.Exit) and failing.exit_code == 0):
+        return
+    for line in notices:
         sys.stderr.write(line + "\n")
