@@ -4,7 +4,7 @@ attended, and `meeting decision`: the decisions taken and followed up."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from functools import partial
 from typing import Annotated, Any
 
 import typer
@@ -22,6 +22,7 @@ from beiwen.commands.options import (
     TextArgument,
     TextOption,
     TextsOption,
+    export,
     format_option,
     given,
     id_argument,
@@ -118,23 +119,6 @@ def meeting_import() -> Any:
     return import_meetings
 
 
-def _export(
-    ctx: typer.Context,
-    rows: list[dict[str, Any]],
-    columns: list[Any],
-    fmt: str,
-    output: Path | None,
-    keys: bool,
-    sheet: tuple[str, str],
-) -> None:
-    from beiwen.io.export import needs_output, write_export
-
-    needs_output(fmt, output)
-    write_export(rows, columns, fmt, output, keys=keys, sheet=sheet)
-    if output is not None:
-        sys.stderr.write(t("meetings.exported", count=len(rows), path=output) + "\n")
-
-
 @app.command("export")
 def meeting_export(
     ctx: typer.Context,
@@ -157,8 +141,9 @@ def meeting_export(
         ExportColumn("attendees", ("Attending", "参会单位")),
         ExportColumn("note", ("Note", "备注")),
     ]
-    rows = meeting_export_rows(connect(ctx), month, year)
-    _export(ctx, rows, columns, fmt, output, keys, ("Joint meetings", "联席会"))
+    load = partial(meeting_export_rows, connect(ctx), month, year)
+    sheet = ("Joint meetings", "联席会")
+    export(load, columns, fmt, output, keys=keys, sheet=sheet, written="meetings.exported")
 
 
 # Decisions ---------------------------------------------------------------------------------
@@ -266,5 +251,6 @@ def decision_export(
         ExportColumn("done_at", ("Done on", "完成时间"), local_moment),
         ExportColumn("done_note", ("What was done", "完成情况")),
     ]
-    rows = decision_export_rows(connect(ctx), month, year)
-    _export(ctx, rows, columns, fmt, output, keys, ("Decisions", "联席会议定事项"))
+    load = partial(decision_export_rows, connect(ctx), month, year)
+    sheet = ("Decisions", "联席会议定事项")
+    export(load, columns, fmt, output, keys=keys, sheet=sheet, written="meetings.exported")

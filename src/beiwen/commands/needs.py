@@ -4,6 +4,7 @@ its transfer (转单), the unit's reply, its project and its closing."""
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import Annotated, Any
 
 import typer
@@ -19,6 +20,7 @@ from beiwen.commands.options import (
     ShowFormatOption,
     TextArgument,
     TextOption,
+    export,
     format_option,
     id_argument,
     passed,
@@ -200,17 +202,10 @@ def need_export(
     keys: Annotated[bool, typer.Option("--keys")] = False,
 ) -> None:
     """Export the needs in the columns import reads back."""
-    from beiwen.io.export import write_export
     from beiwen.render import check_format
     from beiwen.render_lists import NEED_EXPORT, NEED_SHEET
     from beiwen.services.lists.exchange import need_rows
 
     fmt = check_format(fmt, EXPORT_FORMATS)
-    if fmt == "xlsx" and output is None:
-        from beiwen.errors import InvalidInputError
-
-        raise InvalidInputError(t("lists.xlsx_needs_output"))
-    rows = need_rows(connect(ctx))
-    write_export(rows, NEED_EXPORT, fmt, output, keys=keys, sheet=NEED_SHEET)
-    if output is not None:
-        sys.stderr.write(t("lists.exported", count=len(rows), path=output) + "\n")
+    load = partial(need_rows, connect(ctx))
+    export(load, NEED_EXPORT, fmt, output, keys=keys, sheet=NEED_SHEET, written="lists.exported")

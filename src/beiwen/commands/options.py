@@ -1,6 +1,7 @@
 """The options and arguments that many commands share, defined once: `--format` (one
 factory for its variants), `--show-pii`, `--output`, `--at`, `--note`, `--all`, the id
-argument, plain text options (`TextOption` …), and `given` and `notices`. Light on purpose
+argument, plain text options (`TextOption` …), `given`, `notices` and `export` (the one
+last step of every `… export` command). Light on purpose
 (typer and the standard library only): every command imports it.
 
 Use them as annotations: `fmt: FormatOption = "table"`, or for another set of formats
@@ -10,6 +11,7 @@ Use them as annotations: `fmt: FormatOption = "table"`, or for another set of fo
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -74,3 +76,27 @@ def notices(lines: list[str]) -> None:
     """The notices a service returned, one stderr line each."""
     for line in lines:
         sys.stderr.write(line + "\n")
+
+
+def export(
+    load: Callable[[], list[dict[str, Any]]],
+    columns: Sequence[Any],
+    fmt: str,
+    output: Path | None,
+    *,
+    keys: bool,
+    sheet: tuple[str, str],
+    written: str,
+) -> None:
+    """What every `… export` command does once its format is checked: refuse a workbook
+    without --output before any row is read, write the rows `load` gives in `columns`
+    (`io.export.write_export`: stdout or a file through the one safe writer), and say on
+    stderr how many went to the file (the catalogue's `written`, with count and path)."""
+    from beiwen.i18n import t
+    from beiwen.io.export import needs_output, write_export
+
+    needs_output(fmt, output)
+    rows = load()
+    write_export(rows, columns, fmt, output, keys=keys, sheet=sheet)
+    if output is not None:
+        sys.stderr.write(t(written, count=len(rows), path=output) + "\n")

@@ -4,6 +4,7 @@ enterprises offer or seek: supply, demand, professional services, business activ
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import Annotated, Any
 
 import typer
@@ -19,6 +20,7 @@ from beiwen.commands.options import (
     TextArgument,
     TextOption,
     all_option,
+    export,
     format_option,
     id_argument,
     passed,
@@ -129,17 +131,18 @@ def resource_export(
     keys: Annotated[bool, typer.Option("--keys")] = False,
 ) -> None:
     """Export the resources in the columns import reads back."""
-    from beiwen.io.export import write_export
     from beiwen.render import check_format
     from beiwen.render_lists import RESOURCE_EXPORT, RESOURCE_SHEET
     from beiwen.services.lists.exchange import resource_rows
 
     fmt = check_format(fmt, EXPORT_FORMATS)
-    if fmt == "xlsx" and output is None:
-        from beiwen.errors import InvalidInputError
-
-        raise InvalidInputError(t("lists.xlsx_needs_output"))
-    rows = resource_rows(connect(ctx))
-    write_export(rows, RESOURCE_EXPORT, fmt, output, keys=keys, sheet=RESOURCE_SHEET)
-    if output is not None:
-        sys.stderr.write(t("lists.exported", count=len(rows), path=output) + "\n")
+    load = partial(resource_rows, connect(ctx))
+    export(
+        load,
+        RESOURCE_EXPORT,
+        fmt,
+        output,
+        keys=keys,
+        sheet=RESOURCE_SHEET,
+        written="lists.exported",
+    )

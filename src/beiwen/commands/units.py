@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +28,7 @@ from beiwen.commands.options import (
     TextArgument,
     TextOption,
     all_option,
+    export,
     format_option,
     id_argument,
     passed,
@@ -254,8 +256,6 @@ def units_import(
     rejects: RejectsOption = None,
 ) -> None:
     """Import a merchant roster: all or nothing, every bad row reported with its line."""
-    from functools import partial
-
     from beiwen.services.units import import_units
 
     run_import_command(ctx, file, partial(import_units, connect(ctx), file, default_kind=kind))
@@ -269,17 +269,10 @@ def units_export(
     keys: Annotated[bool, typer.Option("--keys")] = False,
 ) -> None:
     """Export active units in the columns import reads back unchanged."""
-    from beiwen.io.export import write_export
     from beiwen.render import check_format
     from beiwen.render_exports import UNIT_COLUMNS, UNIT_SHEET
     from beiwen.services.units import export_rows
 
     fmt = check_format(fmt, EXPORT_FORMATS)
-    if fmt == "xlsx" and output is None:
-        from beiwen.errors import InvalidInputError
-
-        raise InvalidInputError(t("units.xlsx_needs_output"))
-    rows = export_rows(connect(ctx))
-    write_export(rows, UNIT_COLUMNS, fmt, output, keys=keys, sheet=UNIT_SHEET)
-    if output is not None:
-        sys.stderr.write(t("units.exported", count=len(rows), path=output) + "\n")
+    load = partial(export_rows, connect(ctx))
+    export(load, UNIT_COLUMNS, fmt, output, keys=keys, sheet=UNIT_SHEET, written="units.exported")
