@@ -21,6 +21,9 @@ LISTS = [
     ("course", "class", "list"),
     ("activity", "list", "--year", "2024"),
     ("rotation", "show", "--year", "2024"),
+    ("report", "--month", "2024-08"),
+    ("report", "--month", "2024-08", "--compare"),
+    ("report", "--year", "2024"),
 ]
 
 
@@ -41,6 +44,17 @@ def test_a_list_fits_the_screen_and_cuts_nothing(
     widest = max(cell_len(line) for line in lines)
     assert widest <= columns, (widest, page)
     assert "…" not in page, page  # wrapped, never cut to three characters
+
+
+def test_the_report_keeps_its_first_columns_and_wide_shows_all(demo: Cli) -> None:
+    narrow = demo.ok("report", "--month", "2024-08", lang="zh", columns=80).stdout
+    departments = narrow[narrow.index("部门吹哨报到情况") :]
+    header = departments.splitlines()[2]
+    assert "排名" in header and "部门" in header and "吹哨" in header
+    assert "得分" not in header  # the last columns give way first
+    wide = demo.ok("report", "--month", "2024-08", "--wide", lang="zh", columns=80).stdout
+    header = wide[wide.index("部门吹哨报到情况") :].splitlines()[2]
+    assert "得分" in header and "满意" in header
 
 
 def test_times_are_shown_as_date_and_minute(demo: Cli) -> None:

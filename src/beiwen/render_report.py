@@ -1,7 +1,8 @@
-"""Renderers of the monthly report: rich tables for the terminal, Markdown, flat CSV.
+"""Renderers of the monthly report: its sections in a neutral form, Markdown, flat CSV.
 
-They take the dict `services.report.build_report` returns (the JSON contract) and build
-text or renderables; the Word document is in `io/report_docx.py` and uses `sections()`.
+They take the dict `services.report.build_report` returns (the JSON contract); the screen's
+tables are in `render_report_screen.py`, the Word document in `io/report_docx.py`, both
+from `sections()`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-
-from rich.bar import Bar
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
 
 from beiwen import vocab
 from beiwen.i18n import label, t
@@ -366,58 +362,6 @@ def extra_sections(report: dict[str, Any]) -> Iterator[Section]:
     ):
         if rows:
             yield Section(t(heading), columns, rows)
-
-
-def _text(value: str, style: str = "") -> Text:
-    return Text(printable(value), style=style)
-
-
-def _table(section: Section) -> Table:
-    table = Table(
-        title=_text(section.heading),
-        title_justify="left",
-        show_footer=section.total is not None,
-    )
-    for index, heading in enumerate(section.columns):
-        table.add_column(
-            _text(heading),
-            justify="left" if index == 0 else "right",
-            footer=_text(section.total[index]) if section.total else "",
-        )
-    for row in section.rows:
-        table.add_row(*(_text(cell) for cell in row))
-    return table
-
-
-def monthly_chart(report: dict[str, Any]) -> Table | None:
-    monthly = report.get("monthly")
-    if not monthly:
-        return None
-    widest = max((row["collected"] for row in monthly), default=0) or 1
-    table = Table(title=t("report.monthly"), title_justify="left", box=None)
-    table.add_column(label(H_MONTH))
-    table.add_column(label(H_COLLECTED), justify="right")
-    table.add_column(label(H_HANDLED), justify="right")
-    table.add_column("", width=32)
-    for row in monthly:
-        table.add_row(
-            row["month"],
-            str(row["collected"]),
-            str(row["handled"]),
-            Bar(size=widest, begin=0, end=row["collected"], width=30, color="cyan"),
-        )
-    return table
-
-
-def report_renderable(report: dict[str, Any]) -> RenderableType:
-    parts: list[RenderableType] = [_text(title(report), style="bold")]
-    parts += [_text(line) for line in subtitle(report)]
-    for section in sections(report):
-        parts += [Text(""), _table(section)]
-    chart = monthly_chart(report)
-    if chart is not None:
-        parts += [Text(""), chart]
-    return Group(*parts)
 
 
 def monthly_rows(report: dict[str, Any]) -> tuple[str, list[str], list[list[str]]] | None:

@@ -63,7 +63,7 @@ def report(
         sys.stderr.write(t("report.written", path=output) + "\n")
         return
     if fmt == "table" and output is None:
-        from beiwen.render_report import report_renderable
+        from beiwen.render_report_screen import report_renderable
 
         show(report_renderable(data))
         return
