@@ -132,6 +132,8 @@ class Section:
     columns: list[str]
     rows: list[list[str]]
     total: list[str] | None = None
+    # The columns' indexes, most important first, for a narrow screen (None: left to right).
+    importance: tuple[int, ...] | None = None
 
 
 def _category_label(key: str) -> str:
@@ -355,13 +357,18 @@ def extra_sections(report: dict[str, Any]) -> Iterator[Section]:
                 for row in issues["top_categories"]
             ],
         )
-    for heading, (columns, rows) in (
-        ("report.by_department", department_rows(report)),
-        ("report.overdue_list", overdue_rows(report)),
-        ("report.duty_section", duty_rows(report)),
+    for heading, (columns, rows), importance in (
+        ("report.by_department", department_rows(report), DEPARTMENT_IMPORTANCE),
+        ("report.overdue_list", overdue_rows(report), None),
+        ("report.duty_section", duty_rows(report), None),
     ):
         if rows:
-            yield Section(t(heading), columns, rows)
+            yield Section(t(heading), columns, rows, importance=importance)
+
+
+# On a narrow screen the department table keeps, in this order: rank, department, score
+# (what it is ranked by), whistles, report-ins, handled, overdue, then the rates and hours.
+DEPARTMENT_IMPORTANCE = (0, 1, 10, 2, 3, 6, 8, 7, 9, 4, 5)
 
 
 def monthly_rows(report: dict[str, Any]) -> tuple[str, list[str], list[list[str]]] | None:

@@ -29,7 +29,7 @@ def _table(section: Section) -> RenderableType:
             str(index),
             (heading, heading),
             justify="left" if index == 0 or not _figures(section, index) else "right",
-            rank=index + 1,
+            rank=(section.importance.index(index) if section.importance else index) + 1,
         )
         for index, heading in enumerate(section.columns)
     ]
