@@ -29,8 +29,8 @@ from beiwen.commands.options import (
     TextArgument,
     TextOption,
     all_option,
-    given,
     id_argument,
+    passed,
 )
 from beiwen.i18n import t
 
@@ -39,6 +39,20 @@ branch_app = typer.Typer(no_args_is_help=True)
 app.add_typer(branch_app, name="branch")
 
 MemberRef = Annotated[str, id_argument()]
+# The text options `party add` and `party edit` share, passed to the service as its fields.
+MEMBER_OPTIONS = (
+    "name",
+    "branch",
+    "status",
+    "home_org",
+    "unit",
+    "reported_on",
+    "phone",
+    "id_number",
+    "joined",
+    "since",
+    "note",
+)
 Flag = Annotated[bool, typer.Option()]
 
 
@@ -62,19 +76,7 @@ def party_add(
     """Register a Party member and print their number (a person already known is linked)."""
     from beiwen.services.party import add_member
 
-    raw = given(
-        name=name,
-        branch=branch,
-        status=status,
-        home_org=home_org,
-        unit_id=unit,
-        reported_on=reported_on,
-        phone=phone,
-        id_number=id_number,
-        joined=joined,
-        since=since,
-        note=note,
-    )
+    raw = passed(ctx, *MEMBER_OPTIONS, unit="unit_id")
     if mobile:
         raw["mobile"] = "1"
     if in_service:
@@ -151,19 +153,7 @@ def party_edit(
     """Change a member's record ('' clears a field)."""
     from beiwen.services.party import edit_member
 
-    raw = given(
-        name=name,
-        branch=branch,
-        status=status,
-        home_org=home_org,
-        unit_id=unit,
-        reported_on=reported_on,
-        phone=phone,
-        id_number=id_number,
-        joined=joined,
-        since=since,
-        note=note,
-    )
+    raw = passed(ctx, *MEMBER_OPTIONS, unit="unit_id")
     for key, flag in (("mobile", mobile), ("in_service", in_service)):
         if flag is not None:
             raw[key] = "1" if flag else "0"
